@@ -1,0 +1,1 @@
+"""Repository-wide pytest set-up: the repo root is importable (``implementations``)."""

@@ -1,0 +1,1 @@
+"""Helpers shared by every implementation's demo and tests."""
