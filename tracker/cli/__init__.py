@@ -1,0 +1,1 @@
+"""The ``tracker`` command line. Importing it never imports textual or torch."""

@@ -1,0 +1,227 @@
+"""Read-only graph commands: topics, list, show, search, next, path."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from rich.tree import Tree
+
+from ..errors import UserError
+from ..graph import queries
+from ..graph.schema import NODE_KINDS
+from .render import bar, node_line, safe
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("topics", parents=[common], help="the topic tree with item counts")
+    p.add_argument("--depth", type=int, default=None, help="levels to show")
+    p.set_defaults(func=cmd_topics)
+
+    p = sub.add_parser("list", parents=[common], help="items, optionally by topic and kind")
+    p.add_argument("--topic", help="topic id or title")
+    p.add_argument("--kind", choices=NODE_KINDS)
+    p.add_argument("--status", choices=("unread", "reading", "read", "skipped"))
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("show", parents=[common], help="everything about one node")
+    p.add_argument("id", help="node id, alias or title")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("search", parents=[common], help="fuzzy search over titles, aliases, authors, tags")
+    p.add_argument("text", nargs="+")
+    p.add_argument("-n", type=int, default=20, help="maximum results")
+    p.add_argument("--kind", choices=NODE_KINDS)
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("next", parents=[common], help="what is ready to read now")
+    p.add_argument("-n", type=int, default=10, help="how many")
+    p.add_argument("--topic", help="only under this topic")
+    p.set_defaults(func=cmd_next)
+
+    p = sub.add_parser("path", parents=[common], help="the learning plan for a target")
+    p.add_argument("target", help="node id, alias or title")
+    p.set_defaults(func=cmd_path)
+
+
+def _topic_label(tg, topic_id: str, counts) -> Text:
+    done, total = counts.get(topic_id, (0, 0))
+    label = safe(tg.nodes[topic_id].title, "bold")
+    label.append(f"  {done}/{total}", style="cyan")
+    label.append(f"  {topic_id}", style="dim")
+    return label
+
+
+def cmd_topics(ctx) -> int:
+    tg = ctx.graph
+    progress = ctx.progress()
+    counts = queries.topic_counts(tg, progress)
+
+    def subtree(topic_id: str, depth: int) -> dict:
+        kids = [c for c in tg.children(topic_id) if tg.nodes[c].is_topic]
+        done, total = counts[topic_id]
+        return {
+            "id": topic_id, "title": tg.nodes[topic_id].title, "done": done, "items": total,
+            "children": [subtree(k, depth + 1) for k in kids] if ctx.args.depth is None or depth < ctx.args.depth else [],
+        }
+
+    forest = [subtree(r, 1) for r in tg.roots()]
+    if ctx.json:
+        ctx.print_json(forest)
+        return 0
+
+    def build(tree: Tree, entry: dict) -> None:
+        for child in entry["children"]:
+            build(tree.add(_topic_label(tg, child["id"], counts)), child)
+
+    for entry in forest:
+        tree = Tree(_topic_label(tg, entry["id"], counts))
+        build(tree, entry)
+        ctx.console.print(tree)
+    return 0
+
+
+def _topic_id(ctx, key: str) -> str:
+    node_id = ctx.resolve(key)
+    if not ctx.graph.nodes[node_id].is_topic:
+        raise UserError(f"{key!r} is a {ctx.graph.nodes[node_id].kind}, not a topic")
+    return node_id
+
+
+def cmd_list(ctx) -> int:
+    tg = ctx.graph
+    progress = ctx.progress()
+    if ctx.args.topic:
+        ids = queries.items_under(tg, _topic_id(ctx, ctx.args.topic))
+    else:
+        ids = [n.id for n in sorted(tg.nodes.values(), key=lambda n: queries.sort_key(n)) if not n.is_topic]
+    if ctx.args.kind:
+        ids = [i for i in ids if tg.nodes[i].kind == ctx.args.kind]
+    if ctx.args.status:
+        ids = [i for i in ids if progress.get(i, "unread") == ctx.args.status]
+    if ctx.json:
+        ctx.print_json([dict(tg.nodes[i].to_json(), status=progress.get(i, "unread")) for i in ids])
+        return 0
+    for i in ids:
+        ctx.console.print(node_line(tg.nodes[i], progress.get(i, "unread")))
+    ctx.console.print(Text(f"{len(ids)} items", style="dim"))
+    return 0
+
+
+def show_data(ctx, node_id: str) -> dict:
+    tg = ctx.graph
+    node = tg.nodes[node_id]
+    progress = ctx.progress()
+    data = node.to_json()
+    data["description"] = node.description
+    data["status"] = progress.get(node_id, "unread")
+    data["prerequisites"] = [
+        {"id": r, "title": tg.nodes[r].title, "reason": tg.reason(node_id, r), "status": progress.get(r, "unread")}
+        for r in tg.out_ids(node_id, "requires")
+    ]
+    data["inherited_prerequisites"] = [
+        {"id": r, "title": tg.nodes[r].title, "via": t, "reason": tg.reason(t, r)}
+        for t in queries.ancestors(tg, node_id) for r in tg.out_ids(t, "requires")
+    ]
+    data["dependents"] = [{"id": d, "title": tg.nodes[d].title} for d in tg.in_ids(node_id, "requires")]
+    data["related"] = [{"id": r, "title": tg.nodes[r].title}
+                       for r in tg.out_ids(node_id, "related") + tg.in_ids(node_id, "related")]
+    data["no_implementation"] = node.no_implementation
+    if node.is_topic:
+        data["children"] = tg.children(node_id)
+    return data
+
+
+def cmd_show(ctx) -> int:
+    node_id = ctx.resolve(ctx.args.id)
+    data = show_data(ctx, node_id)
+    if ctx.json:
+        ctx.print_json(data)
+        return 0
+    c = ctx.console
+    node = ctx.graph.nodes[node_id]
+    c.print(safe(node.title, "bold"))
+    meta = Text(f"{node.kind}  ", style="cyan")
+    meta.append(f"id {node.id}  status {data['status']}", style="dim")
+    c.print(meta)
+    for label, value in (("authors", ", ".join(node.authors)), ("year", str(node.year or "")),
+                         ("aliases", "; ".join(node.aliases)), ("tags", " ".join(node.tags)),
+                         ("arXiv", node.arxiv or ""), ("url", node.url or "")):
+        if value:
+            c.print(Text(f"{label:>13}  ", style="dim") + safe(value))
+    for link in node.links:
+        c.print(Text(f"{'link':>13}  ", style="dim") + safe(f"[{link.label or link.kind or 'link'}] {link.url}"))
+    if node.description:
+        c.print(Text(f"{'notes':>13}  ", style="dim") + safe(node.description[:500]))
+    if node.topics:
+        c.print(Text(f"{'topics':>13}  ", style="dim") + safe(", ".join(node.topics)))
+    for src in node.sources:
+        c.print(Text(f"{'from':>13}  ", style="dim") + safe(f"{src.list}:{src.line}"))
+    for req in data["prerequisites"]:
+        c.print(Text(f"{'requires':>13}  ", style="dim") + safe(f"{req['id']} — {req['reason']}"))
+    for req in data["inherited_prerequisites"]:
+        c.print(Text(f"{'requires':>13}  ", style="dim") + safe(f"{req['id']} (via {req['via']}) — {req['reason']}"))
+    for dep in data["dependents"]:
+        c.print(Text(f"{'needed by':>13}  ", style="dim") + safe(dep["id"]))
+    for rel in data["related"]:
+        c.print(Text(f"{'related':>13}  ", style="dim") + safe(rel["id"]))
+    if node.implementation:
+        c.print(Text(f"{'code':>13}  ", style="dim") + safe(f"implementations/{node.implementation}  (tracker run {node.id})"))
+    elif node.no_implementation:
+        c.print(Text(f"{'code':>13}  ", style="dim") + safe(f"none: {node.no_implementation}"))
+    if node.is_topic:
+        for child in data["children"]:
+            c.print(Text(f"{'contains':>13}  ", style="dim") + safe(f"{child} — {ctx.graph.nodes[child].title}"))
+    return 0
+
+
+def cmd_search(ctx) -> int:
+    tg = ctx.graph
+    kinds = {ctx.args.kind} if ctx.args.kind else None
+    hits = queries.search(tg, " ".join(ctx.args.text), limit=ctx.args.n, kinds=kinds)
+    if ctx.json:
+        ctx.print_json([{"id": h.id, "title": tg.nodes[h.id].title, "kind": tg.nodes[h.id].kind,
+                         "score": round(h.score, 3), "matched": h.field} for h in hits])
+        return 0
+    if not hits:
+        ctx.console.print(Text("no matches", style="dim"))
+        return 1
+    progress = ctx.progress()
+    for hit in hits:
+        ctx.console.print(node_line(tg.nodes[hit.id], progress.get(hit.id, "unread")))
+    return 0
+
+
+def cmd_next(ctx) -> int:
+    tg = ctx.graph
+    progress = ctx.progress()
+    topic = _topic_id(ctx, ctx.args.topic) if ctx.args.topic else None
+    ids = queries.ready(tg, progress, limit=ctx.args.n, topic=topic)
+    if ctx.json:
+        ctx.print_json([dict(tg.nodes[i].to_json(), lists_citing=len(tg.nodes[i].lists)) for i in ids])
+        return 0
+    if not ids:
+        ctx.console.print(Text("nothing is ready: everything is read, or waiting on a prerequisite", style="dim"))
+        return 0
+    for rank, i in enumerate(ids, 1):
+        line = Text(f"{rank:>3}. ")
+        line.append_text(node_line(tg.nodes[i], progress.get(i, "unread")))
+        ctx.console.print(line)
+    return 0
+
+
+def cmd_path(ctx) -> int:
+    tg = ctx.graph
+    target = ctx.resolve(ctx.args.target)
+    progress = ctx.progress()
+    plan = queries.learning_path(tg, target, progress)
+    if ctx.json:
+        ctx.print_json([dict(tg.nodes[i].to_json(), status=progress.get(i, "unread")) for i in plan])
+        return 0
+    ctx.console.print(Text("Learning plan for ", style="dim") + safe(tg.nodes[target].title, "bold")
+                      + Text(f"  ({len(plan)} steps)", style="dim"))
+    for step, i in enumerate(plan, 1):
+        line = Text(f"{step:>3}. ")
+        line.append_text(node_line(tg.nodes[i], progress.get(i, "unread")))
+        ctx.console.print(line)
+    done, total = sum(progress.get(i) in ("read", "skipped") for i in plan), len(plan)
+    ctx.console.print(bar(done, total) + Text(f" {done}/{total}", style="dim"))
+    return 0

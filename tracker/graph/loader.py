@@ -1,0 +1,272 @@
+"""Load graph layers from YAML, merge records of the same thing, build the graph.
+
+Layers are read in order (shipped graph first, then the user's imports); in
+each folder files are read in path order, so ``curated/`` comes before
+``lists/``. The first layer to define a node owns its id and title; later
+records of the same thing add aliases, links, tags, topics and sources.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkx as nx
+import yaml
+from pydantic import ValidationError
+
+from .identity import arxiv_id, normalize_title, normalize_url, slugify
+from .model import PART_OF, RELATED, REQUIRES, LinkRef, Node, SourceRef, TopicGraph
+from .schema import LayerFile, NodeSpec
+
+
+class GraphError(ValueError):
+    """A problem in the graph data, naming the file, line and node."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass
+class _Record:
+    spec: NodeSpec
+    file: str
+    line: int
+
+
+def _node_lines(text: str) -> list[int]:
+    """Line numbers (1-based) of each entry of the top-level ``nodes`` list."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return []
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    for key, value in root.value:
+        if getattr(key, "value", None) == "nodes" and isinstance(value, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
+def read_layer_file(path: Path) -> tuple[LayerFile, list[int]]:
+    """Parse and validate one YAML file; errors name the file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise GraphError([f"{path}: not UTF-8 text ({err.reason} at byte {err.start})"]) from None
+    except OSError as err:
+        raise GraphError([f"{path}: cannot read ({err.strerror})"]) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        problem = getattr(err, "problem", None) or str(err)
+        raise GraphError([f"{path}{where}: invalid YAML: {problem}"]) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise GraphError([f"{path}:1: expected a mapping with 'nodes', got {type(data).__name__}"])
+    lines = _node_lines(text)
+    try:
+        layer = LayerFile.model_validate(data)
+    except ValidationError as err:
+        problems = []
+        for e in err.errors():
+            loc = e["loc"]
+            line = 1
+            where = ".".join(str(p) for p in loc)
+            if len(loc) >= 2 and loc[0] == "nodes" and isinstance(loc[1], int):
+                if loc[1] < len(lines):
+                    line = lines[loc[1]]
+                entry = data.get("nodes", [])[loc[1]]
+                node_id = entry.get("id") if isinstance(entry, dict) else None
+                field = ".".join(str(p) for p in loc[2:]) or "entry"
+                where = f"node {node_id!r} field {field}" if node_id else f"node #{loc[1] + 1} field {field}"
+            problems.append(f"{path}:{line}: {where}: {e['msg']}")
+        raise GraphError(problems) from None
+    return layer, lines
+
+
+def layer_files(dirs: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for folder in dirs:
+        if folder.is_file():
+            files.append(folder)
+        elif folder.is_dir():
+            files.extend(sorted(p for p in folder.rglob("*.y*ml") if p.suffix in (".yaml", ".yml")))
+    return files
+
+
+class _Merger:
+    def __init__(self) -> None:
+        self.nodes: dict[str, Node] = {}
+        self.records: dict[str, list[_Record]] = {}
+        self.id_aliases: dict[str, str] = {}
+        self.keys: dict[tuple[str, str], str] = {}
+
+    def _identity_keys(self, spec: NodeSpec) -> list[tuple[str, str]]:
+        keys: list[tuple[str, str]] = []
+        ident = spec.arxiv or arxiv_id(spec.url)
+        if ident:
+            keys.append(("arxiv", ident))
+        url = normalize_url(spec.url)
+        if url:
+            keys.append(("url", url))
+        for title in [spec.title, *spec.aliases]:
+            norm = normalize_title(title)
+            if norm:
+                keys.append(("title", norm))
+        return keys
+
+    def _find(self, spec: NodeSpec) -> str | None:
+        if spec.id in self.nodes:
+            return spec.id
+        if spec.id in self.id_aliases:
+            return self.id_aliases[spec.id]
+        if spec.kind == "topic":
+            return None
+        for key in self._identity_keys(spec):
+            if key in self.keys:
+                return self.keys[key]
+        return None
+
+    def add(self, spec: NodeSpec, file: str, line: int) -> None:
+        found = self._find(spec)
+        if found is None:
+            node = Node(id=spec.id, kind=spec.kind, title=spec.title or spec.id)
+            self.nodes[spec.id] = node
+            found = spec.id
+        node = self.nodes[found]
+        if spec.id != found:
+            self.id_aliases.setdefault(spec.id, found)
+        self._merge_fields(node, spec)
+        node.files.append(file) if file not in node.files else None
+        self.records.setdefault(found, []).append(_Record(spec, file, line))
+        if not node.is_topic:
+            for key in self._identity_keys(spec):
+                self.keys.setdefault(key, found)
+        for alias in spec.aliases:
+            slug = slugify(alias, max_length=200)
+            if slug not in self.nodes:
+                self.id_aliases.setdefault(slug, found)
+
+    @staticmethod
+    def _merge_fields(node: Node, spec: NodeSpec) -> None:
+        def union(into: list, items: list) -> None:
+            for item in items:
+                if item not in into:
+                    into.append(item)
+
+        if spec.title and spec.title != node.title and normalize_title(spec.title) != normalize_title(node.title):
+            union(node.aliases, [spec.title])
+        union(node.aliases, [a for a in spec.aliases if a != node.title])
+        if not node.authors:
+            node.authors = list(spec.authors)
+        node.year = node.year or spec.year
+        node.url = node.url or spec.url
+        node.arxiv = node.arxiv or spec.arxiv or arxiv_id(spec.url)
+        known = {l.url for l in node.links}
+        for link in spec.links:
+            if link.url not in known:
+                node.links.append(LinkRef(link.url, link.label, link.kind))
+                known.add(link.url)
+        union(node.tags, spec.tags)
+        union(node.topics, spec.topics)
+        if spec.description and not node.description:
+            node.description = spec.description
+        node.implementation = node.implementation or spec.implementation
+        node.no_implementation = node.no_implementation or spec.no_implementation
+        for src in spec.sources:
+            ref = SourceRef(src.list, src.line, src.order)
+            if ref not in node.sources:
+                node.sources.append(ref)
+
+
+def load_graph(dirs: list[Path] | Path, known_implementations: set[str] | None = None) -> TopicGraph:
+    """Read every layer, validate, merge and build the typed DiGraph."""
+    if isinstance(dirs, Path):
+        dirs = [dirs]
+    problems: list[str] = []
+    merger = _Merger()
+    lists: dict[str, dict] = {}
+    for path in layer_files(dirs):
+        try:
+            layer, lines = read_layer_file(path)
+        except GraphError as err:
+            problems.extend(err.problems)
+            continue
+        if layer.list:
+            lists[layer.list.id] = layer.list.model_dump()
+        seen: dict[str, int] = {}
+        for index, spec in enumerate(layer.nodes):
+            line = lines[index] if index < len(lines) else 1
+            if spec.id in seen:
+                problems.append(f"{path}:{line}: duplicate id {spec.id!r} (first defined at line {seen[spec.id]})")
+                continue
+            seen[spec.id] = line
+            merger.add(spec, str(path), line)
+    graph = nx.DiGraph()
+    for node_id in merger.nodes:
+        graph.add_node(node_id)
+
+    def resolve(ref: str) -> str | None:
+        if ref in merger.nodes:
+            return ref
+        return merger.id_aliases.get(ref)
+
+    for node_id, records in merger.records.items():
+        for rec in records:
+            where = f"{rec.file}:{rec.line}: node {rec.spec.id!r}"
+            for topic in rec.spec.topics:
+                target = resolve(topic)
+                if target is None:
+                    problems.append(f"{where}: unknown topic {topic!r}")
+                elif target != node_id:
+                    graph.add_edge(node_id, target, kind=PART_OF)
+            for req in rec.spec.requires:
+                target = resolve(req.id)
+                if target is None:
+                    problems.append(f"{where}: requires unknown node {req.id!r}")
+                elif target == node_id:
+                    problems.append(f"{where}: requires itself")
+                else:
+                    graph.add_edge(node_id, target, kind=REQUIRES, reason=req.reason)
+            for rel in rec.spec.related:
+                target = resolve(rel)
+                if target is None:
+                    problems.append(f"{where}: related to unknown node {rel!r}")
+                elif target != node_id and not graph.has_edge(node_id, target):
+                    graph.add_edge(node_id, target, kind=RELATED)
+            impl = rec.spec.implementation
+            if impl and known_implementations is not None and impl not in known_implementations:
+                problems.append(f"{where}: unknown implementation {impl!r}")
+    # Resolve topic names on nodes to canonical ids for display and export.
+    for node in merger.nodes.values():
+        node.topics = [t for t in dict.fromkeys(resolve(t) or t for t in node.topics) if t != node.id]
+    problems.extend(_cycle_problems(graph, merger))
+    if problems:
+        raise GraphError(problems)
+    title_index: dict[str, str] = {}
+    for node in merger.nodes.values():
+        for title in [node.title, *node.aliases]:
+            norm = normalize_title(title)
+            if norm:
+                title_index.setdefault(norm, node.id)
+    return TopicGraph(merger.nodes, graph, merger.id_aliases, title_index, lists)
+
+
+def _cycle_problems(graph: nx.DiGraph, merger: _Merger) -> list[str]:
+    for kind in (REQUIRES, PART_OF):
+        sub = nx.DiGraph((u, v) for u, v, d in graph.edges(data=True) if d["kind"] == kind)
+        try:
+            cycle = nx.find_cycle(sub)
+        except nx.NetworkXNoCycle:
+            continue
+        ids = [u for u, _ in cycle] + [cycle[0][0]]
+        first = merger.records[cycle[0][0]][0]
+        files = sorted({r.file for u in ids for r in merger.records[u]})
+        noun = "prerequisite" if kind == REQUIRES else "topic membership"
+        return [f"{first.file}:{first.line}: {noun} cycle: {' -> '.join(ids)} (files: {', '.join(files)})"]
+    return []

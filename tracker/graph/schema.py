@@ -1,0 +1,93 @@
+"""The YAML schema of graph layers, validated with pydantic.
+
+A layer file looks like::
+
+    list: {id: weekly-journey, title: Deep-Learning-Journey, file: weekly-journey.md}
+    nodes:
+      - id: resnet
+        kind: paper
+        title: Deep Residual Learning for Image Recognition
+        aliases: [ResNet]
+        authors: [Kaiming He, Xiangyu Zhang, Shaoqing Ren, Jian Sun]
+        year: 2015
+        url: https://arxiv.org/abs/1512.03385
+        arxiv: "1512.03385"
+        topics: [cnn]
+        requires:
+          - {id: alexnet, reason: ResNet deepens the AlexNet/VGG recipe}
+        related: [identity-mappings]
+        implementation: resnet
+        sources: [{list: weekly-journey.md, line: 72, order: 31}]
+
+Unknown fields are errors, so a typo never silently drops data.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+NodeKind = Literal["paper", "article", "video", "book", "course", "talk", "code", "topic"]
+NODE_KINDS: tuple[str, ...] = NodeKind.__args__  # type: ignore[attr-defined]
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9._/-]*$")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Link(Strict):
+    url: str
+    label: str = ""
+    kind: NodeKind | None = None
+
+
+class Source(Strict):
+    list: str
+    line: int = Field(ge=0)
+    order: int = Field(default=0, ge=0)
+
+
+class Requirement(Strict):
+    id: str
+    reason: str = Field(min_length=1)
+
+
+class NodeSpec(Strict):
+    id: str
+    kind: NodeKind = "topic"
+    title: str = ""
+    aliases: list[str] = []
+    authors: list[str] = []
+    year: int | None = Field(default=None, ge=1600, le=2200)
+    url: str | None = None
+    links: list[Link] = []
+    arxiv: str | None = None
+    tags: list[str] = []
+    topics: list[str] = []
+    description: str = ""
+    requires: list[Requirement] = []
+    related: list[str] = []
+    implementation: str | None = None
+    no_implementation: str | None = None
+    sources: list[Source] = []
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not ID_RE.match(value):
+            raise ValueError(f"id {value!r} must be a lowercase slug (a-z, 0-9, '-', '.', '/')")
+        return value
+
+
+class ListInfo(Strict):
+    id: str
+    title: str
+    file: str
+
+
+class LayerFile(Strict):
+    list: ListInfo | None = None
+    nodes: list[NodeSpec] = []
