@@ -1,0 +1,330 @@
+"""The Store: progress, status history, notes and runs, one transaction per method.
+
+Writes take the database's write lock first (``BEGIN IMMEDIATE`` on SQLite),
+so concurrent writers queue instead of failing; every public method is one
+transaction, so a command's changes land together or not at all.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from .engine import WRITE_OPTION, Target
+from .tables import Note, Progress, Run, StatusChange, utcnow
+from .vocabulary import RUN_KINDS, RUN_OUTCOMES, StoreError, check_choice, check_status
+
+OUTPUT_TAIL_CHARS = 20_000
+
+
+@dataclass(frozen=True)
+class Change:
+    """The outcome of marking (or undoing) one node."""
+
+    node_id: str
+    from_status: str
+    to_status: str
+    changed: bool
+    at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RecordCounts:
+    """What the store holds under one node id (for ``doctor``)."""
+
+    node_id: str
+    status: str | None
+    history: int
+    notes: int
+    runs: int
+
+
+@dataclass(frozen=True)
+class Reattached:
+    old: str
+    new: str
+    history: int
+    notes: int
+    runs: int
+    progress: str  # "moved", "kept new" (NEW's status was newer), "replaced" or "none"
+
+
+def apply_status(row: Progress, status: str, now: datetime) -> None:
+    """Set the status and keep started/finished times consistent with it."""
+    if status == "unread":
+        row.started_at = row.finished_at = None
+    else:
+        if status in ("reading", "read") and row.started_at is None:
+            row.started_at = now
+        row.finished_at = now if status == "read" else None
+    row.status = status
+    row.updated_at = now
+
+
+class Store:
+    def __init__(self, engine: Engine, target: Target) -> None:
+        self.engine = engine
+        self.target = target
+
+    @property
+    def location(self) -> str:
+        return self.target.display
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextmanager
+    def session(self, write: bool = False) -> Iterator[Session]:
+        """One transaction; committed on success, rolled back on any error."""
+        with self.engine.connect() as conn:
+            if write:
+                conn.execution_options(**{WRITE_OPTION: True})
+            with Session(bind=conn, expire_on_commit=False) as session:
+                with session.begin():
+                    yield session
+
+    # progress -----------------------------------------------------------
+
+    def statuses(self) -> dict[str, str]:
+        """Every recorded status, oldest change first (so a later one wins when ids merge)."""
+        with self.session() as s:
+            rows = s.execute(sa.select(Progress.node_id, Progress.status).order_by(Progress.updated_at))
+            return dict(rows.all())
+
+    def progress(self, node_id: str) -> Progress | None:
+        with self.session() as s:
+            return s.get(Progress, node_id)
+
+    def all_progress(self) -> list[Progress]:
+        with self.session() as s:
+            return list(s.exec(select(Progress).order_by(Progress.node_id)))
+
+    def set_status(self, node_ids: str | Iterable[str], status: str, at: datetime | None = None) -> list[Change]:
+        """Mark nodes; a node already in that status is left alone (no history row)."""
+        check_status(status)
+        ids = [node_ids] if isinstance(node_ids, str) else list(node_ids)
+        now = at or utcnow()
+        changes = []
+        with self.session(write=True) as s:
+            for node_id in dict.fromkeys(ids):
+                row = s.get(Progress, node_id)
+                old = row.status if row else "unread"
+                if old == status:
+                    changes.append(Change(node_id, old, status, False))
+                    continue
+                row = row or Progress(node_id=node_id, status="unread", updated_at=now)
+                apply_status(row, status, now)
+                s.add(row)
+                s.add(StatusChange(node_id=node_id, at=now, from_status=old, to_status=status))
+                changes.append(Change(node_id, old, status, True, now))
+        return changes
+
+    def undo(self, node_ids: str | Iterable[str]) -> list[Change]:
+        """Revert each node's latest change that is not itself an undo or already undone."""
+        ids = [node_ids] if isinstance(node_ids, str) else list(node_ids)
+        now = utcnow()
+        changes = []
+        with self.session(write=True) as s:
+            for node_id in dict.fromkeys(ids):
+                last = s.exec(
+                    select(StatusChange)
+                    .where(StatusChange.node_id == node_id, col(StatusChange.is_undo).is_(False),
+                           col(StatusChange.undone_at).is_(None))
+                    .order_by(col(StatusChange.at).desc(), col(StatusChange.id).desc())
+                    .limit(1)
+                ).first()
+                row = s.get(Progress, node_id)
+                current = row.status if row else "unread"
+                if last is None:
+                    changes.append(Change(node_id, current, current, False))
+                    continue
+                last.undone_at = now
+                row = row or Progress(node_id=node_id, status="unread", updated_at=now)
+                apply_status(row, last.from_status, now)
+                s.add_all([last, row])
+                s.add(StatusChange(node_id=node_id, at=now, from_status=current,
+                                   to_status=last.from_status, is_undo=True))
+                changes.append(Change(node_id, current, last.from_status, True, now))
+        return changes
+
+    def history(self, node_ids: Iterable[str] | None = None, since: datetime | None = None,
+                limit: int | None = None) -> list[StatusChange]:
+        """Status changes, oldest first (the newest ``limit`` when limited)."""
+        query = select(StatusChange).order_by(col(StatusChange.at).desc(), col(StatusChange.id).desc())
+        if node_ids is not None:
+            query = query.where(col(StatusChange.node_id).in_(list(node_ids)))
+        if since is not None:
+            query = query.where(StatusChange.at >= since)
+        if limit:
+            query = query.limit(limit)
+        with self.session() as s:
+            return list(reversed(s.exec(query).all()))
+
+    def status_totals(self) -> dict[str, int]:
+        with self.session() as s:
+            rows = s.execute(sa.select(Progress.status, sa.func.count()).group_by(Progress.status))
+            return dict(rows.all())
+
+    def read_times(self, since: datetime | None = None, until: datetime | None = None) -> list[datetime]:
+        """When nodes were marked read, oldest first.
+
+        Undone marks do not count, and neither do undos (an undo back to
+        ``read`` restores a read that is already counted).
+        """
+        query = sa.select(StatusChange.at).where(
+            StatusChange.to_status == "read", col(StatusChange.is_undo).is_(False),
+            col(StatusChange.undone_at).is_(None))
+        if since is not None:
+            query = query.where(StatusChange.at >= since)
+        if until is not None:
+            query = query.where(StatusChange.at < until)
+        with self.session() as s:
+            return list(s.execute(query.order_by(StatusChange.at)).scalars())
+
+    # notes --------------------------------------------------------------
+
+    def add_note(self, node_id: str, body: str) -> Note:
+        if not body.strip():
+            raise StoreError("empty note: nothing saved")
+        now = utcnow()
+        note = Note(uid=uuid.uuid4().hex, node_id=node_id, body=body, created_at=now, updated_at=now)
+        with self.session(write=True) as s:
+            s.add(note)
+        return note
+
+    def update_note(self, uid: str, body: str) -> Note:
+        with self.session(write=True) as s:
+            note = s.exec(select(Note).where(Note.uid == uid)).first()
+            if note is None:
+                raise StoreError(f"no note {uid!r}")
+            note.body, note.updated_at = body, utcnow()
+            s.add(note)
+        return note
+
+    def notes(self, node_ids: Iterable[str] | None = None) -> list[Note]:
+        query = select(Note).order_by(Note.created_at, Note.id)
+        if node_ids is not None:
+            query = query.where(col(Note.node_id).in_(list(node_ids)))
+        with self.session() as s:
+            return list(s.exec(query))
+
+    def note_count(self) -> int:
+        with self.session() as s:
+            return s.execute(sa.select(sa.func.count()).select_from(Note)).scalar_one()
+
+    # runs ---------------------------------------------------------------
+
+    def start_run(self, node_id: str, slug: str, kind: str, claim: str | None = None) -> int:
+        check_choice(kind, RUN_KINDS, "run kind")
+        run = Run(node_id=node_id, slug=slug, kind=kind, started_at=utcnow(), claim=claim)
+        with self.session(write=True) as s:
+            s.add(run)
+            s.flush()
+            return int(run.id)
+
+    def finish_run(self, run_id: int, *, outcome: str, exit_code: int | None = None,
+                   metrics: dict[str, Any] | None = None, claim: str | None = None,
+                   verdict: str | None = None, output_tail: str | None = None) -> Run:
+        check_choice(outcome, RUN_OUTCOMES, "run outcome")
+        with self.session(write=True) as s:
+            run = s.get(Run, run_id)
+            if run is None:
+                raise StoreError(f"no run {run_id}")
+            run.ended_at, run.outcome, run.exit_code = utcnow(), outcome, exit_code
+            run.metrics = metrics if metrics is not None else run.metrics
+            run.claim = claim if claim is not None else run.claim
+            run.verdict = verdict if verdict is not None else run.verdict
+            if output_tail is not None:
+                run.output_tail = output_tail[-OUTPUT_TAIL_CHARS:]
+            s.add(run)
+        return run
+
+    def runs(self, node_id: str | None = None, slug: str | None = None, limit: int | None = 50) -> list[Run]:
+        """Runs, newest first."""
+        query = select(Run).order_by(col(Run.started_at).desc(), col(Run.id).desc())
+        if node_id is not None:
+            query = query.where(Run.node_id == node_id)
+        if slug is not None:
+            query = query.where(Run.slug == slug)
+        if limit:
+            query = query.limit(limit)
+        with self.session() as s:
+            return list(s.exec(query))
+
+    def last_run(self, slug: str, kind: str) -> Run | None:
+        with self.session() as s:
+            return s.exec(select(Run).where(Run.slug == slug, Run.kind == kind)
+                          .order_by(col(Run.started_at).desc(), col(Run.id).desc()).limit(1)).first()
+
+    def implemented(self, slugs: Iterable[str]) -> set[str]:
+        """The slugs whose latest finished test run passed on this machine."""
+        wanted = list(dict.fromkeys(slugs))
+        if not wanted:
+            return set()
+        finished = sa.and_(Run.kind == "test", col(Run.ended_at).is_not(None))
+        latest = (sa.select(Run.slug, sa.func.max(Run.id).label("last_id"))
+                  .where(finished, col(Run.slug).in_(wanted)).group_by(Run.slug).subquery())
+        query = sa.select(Run.slug).join(latest, Run.id == latest.c.last_id).where(Run.outcome == "passed")
+        with self.session() as s:
+            return set(s.execute(query).scalars())
+
+    def is_implemented(self, slug: str) -> bool:
+        return slug in self.implemented([slug])
+
+    # maintenance ----------------------------------------------------------
+
+    def record_counts(self) -> dict[str, RecordCounts]:
+        """Every node id that has any record, with what is stored under it."""
+        with self.session() as s:
+            status = dict(s.execute(sa.select(Progress.node_id, Progress.status)).all())
+            counts = {}
+            for table in (StatusChange, Note, Run):
+                rows = s.execute(sa.select(table.node_id, sa.func.count()).group_by(table.node_id))
+                counts[table] = dict(rows.all())
+        ids = set(status).union(*counts.values())
+        return {i: RecordCounts(i, status.get(i), counts[StatusChange].get(i, 0), counts[Note].get(i, 0),
+                                counts[Run].get(i, 0)) for i in sorted(ids)}
+
+    def reattach(self, old: str, new: str) -> Reattached:
+        """Move everything stored under ``old`` to ``new``; if both have a status, the newer wins."""
+        if old == new:
+            raise StoreError(f"{old!r} is already attached to itself")
+        with self.session(write=True) as s:
+            moved = {}
+            for table in (StatusChange, Note, Run):
+                result = s.execute(sa.update(table).where(table.node_id == old).values(node_id=new))
+                moved[table] = result.rowcount
+            old_row, new_row = s.get(Progress, old), s.get(Progress, new)
+            if old_row is None:
+                outcome = "none"
+            elif new_row is None:
+                s.add(Progress(node_id=new, status=old_row.status, started_at=old_row.started_at,
+                               finished_at=old_row.finished_at, updated_at=old_row.updated_at))
+                s.delete(old_row)
+                outcome = "moved"
+            else:
+                if old_row.updated_at > new_row.updated_at:
+                    new_row.status, new_row.started_at = old_row.status, old_row.started_at
+                    new_row.finished_at, new_row.updated_at = old_row.finished_at, old_row.updated_at
+                    s.add(new_row)
+                    outcome = "replaced"
+                else:
+                    outcome = "kept new"
+                s.delete(old_row)
+            if outcome == "none" and not any(moved.values()):
+                raise StoreError(f"nothing is stored under {old!r}")
+        return Reattached(old, new, moved[StatusChange], moved[Note], moved[Run], outcome)

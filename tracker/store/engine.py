@@ -1,0 +1,198 @@
+"""Opening a database: path-or-URL handling, SQLite settings, migrations on open.
+
+A plain path means SQLite at that path; anything with ``://`` is a SQLAlchemy
+URL, so a study group can point everyone at one PostgreSQL server. SQLite
+files get WAL (readers never block the writer), a 30 s busy timeout (two
+writers wait for each other instead of failing) and ``BEGIN IMMEDIATE`` for
+write transactions (a writer takes the lock before reading, so it never has
+to fail half-way when another process wrote in between).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Engine, make_url
+
+from ..config import DB_ENV, default_db_url
+from .vocabulary import StoreError
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_S = 30
+WRITE_OPTION = "tracker_write"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# The newest migration. Opening a database already at this revision skips
+# loading Alembic; tests check it matches migrations/versions.
+SCHEMA_HEAD = "0002"
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where the database is: its URL, the SQLite file (if any), and how it was chosen."""
+
+    url: URL
+    path: Path | None
+    explicit: bool
+
+    @property
+    def display(self) -> str:
+        return str(self.path) if self.path else self.url.render_as_string(hide_password=True)
+
+
+def resolve_target(target: str | os.PathLike[str] | None = None) -> Target:
+    """``--db`` first, then ``TRACKER_DB``, then the per-user default (the only one whose folder we create)."""
+    explicit = True
+    if target is None:
+        target = os.environ.get(DB_ENV) or None
+    if target is None:
+        target, explicit = default_db_url(), False
+    text = os.fspath(target)
+    if "://" in text:
+        try:
+            url = make_url(text)
+        except sa.exc.ArgumentError:
+            raise StoreError(f"invalid database URL {text!r}") from None
+        if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+            return Target(url, None, explicit)
+        path = Path(url.database).expanduser()
+    else:
+        path = Path(text).expanduser()
+    path = path.absolute()
+    return Target(URL.create("sqlite+pysqlite", database=str(path)), path, explicit)
+
+
+def check_sqlite_path(target: Target) -> None:
+    """Refuse before SQLite touches anything: a missing folder, a folder, or a file that is not SQLite."""
+    path = target.path
+    assert path is not None
+    folder = path.parent
+    if not folder.is_dir():
+        if target.explicit:
+            raise StoreError(f"cannot open database {path}: folder {folder} does not exist")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise StoreError(f"cannot create data folder {folder}: {err.strerror}") from None
+    if path.is_dir():
+        raise StoreError(f"cannot open database {path}: it is a folder")
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(len(SQLITE_MAGIC))
+    except FileNotFoundError:
+        return
+    except OSError as err:
+        raise StoreError(f"cannot read database {path}: {err.strerror}") from None
+    if header and header != SQLITE_MAGIC:
+        raise StoreError(f"{path} is not a tracker database (not an SQLite file); left it untouched")
+
+
+def _sqlite_engine(target: Target) -> Engine:
+    engine = sa.create_engine(target.url, connect_args={"timeout": BUSY_TIMEOUT_S})
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_conn, _record) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (see _begin)
+        cursor = dbapi_conn.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn) -> None:
+        immediate = conn.get_execution_options().get(WRITE_OPTION, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def create_engine(target: Target) -> Engine:
+    if target.path is not None:
+        check_sqlite_path(target)
+        return _sqlite_engine(target)
+    try:
+        return sa.create_engine(target.url)
+    except Exception as err:  # a missing driver, a bad option: say which
+        raise StoreError(f"cannot open database {target.display}: {err}") from None
+
+
+def alembic_config(connection=None, url: str | None = None):
+    """Alembic settings built in code, so an installed package needs no alembic.ini."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if url:
+        config.set_main_option("sqlalchemy.url", url)
+    config.attributes["connection"] = connection
+    return config
+
+
+def _schema_state(conn) -> tuple[str | None, set[str]]:
+    tables = set(sa.inspect(conn).get_table_names())
+    if "alembic_version" not in tables:
+        return None, tables
+    revisions = [r for (r,) in conn.exec_driver_sql("SELECT version_num FROM alembic_version")]
+    return (revisions[0] if len(revisions) == 1 else ",".join(sorted(revisions)) or None), tables
+
+
+def _refuse_foreign(display: str, revision: str | None, tables: set[str]) -> None:
+    if revision is None and tables - {"alembic_version"}:
+        raise StoreError(f"{display} is a database but not a tracker database (tables: "
+                         f"{', '.join(sorted(tables)[:5])}); left it untouched")
+
+
+def migrate(engine: Engine, display: str) -> str:
+    """Bring the schema to head, or refuse a database from a newer tracker. Returns the revision."""
+    with engine.connect() as conn:
+        with conn.begin():
+            revision, tables = _schema_state(conn)
+    if revision == SCHEMA_HEAD:
+        return revision
+    _refuse_foreign(display, revision, tables)
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    with engine.connect() as conn:
+        conn.execution_options(**{WRITE_OPTION: True})
+        with conn.begin():  # under the write lock: one process migrates, the others wait
+            revision, tables = _schema_state(conn)
+            _refuse_foreign(display, revision, tables)
+            config = alembic_config(conn)
+            scripts = ScriptDirectory.from_config(config)
+            known = {rev.revision for rev in scripts.walk_revisions()}
+            if revision is not None and revision not in known:
+                raise StoreError(
+                    f"{display} was written by a newer tracker (schema {revision}; this version knows up to "
+                    f"{scripts.get_current_head()}); upgrade tracker to use it")
+            command.upgrade(config, "head")
+    return scripts.get_current_head() or ""
+
+
+def _explain(err: Exception, display: str) -> StoreError:
+    message = str(getattr(err, "orig", None) or err).strip().splitlines()[0]
+    if "unable to open database file" in message or "readonly" in message or "read-only" in message:
+        message += " (is the folder writable?)"
+    elif "not a database" in message:
+        message = "not an SQLite database"
+    return StoreError(f"cannot open database {display}: {message}")
+
+
+def connect(target: str | os.PathLike[str] | None = None) -> tuple[Engine, Target]:
+    """An engine on a migrated, up-to-date database; clear one-line errors otherwise."""
+    where = resolve_target(target)
+    engine = create_engine(where)
+    try:
+        migrate(engine, where.display)
+    except StoreError:
+        engine.dispose()
+        raise
+    except (sa.exc.DBAPIError, OSError) as err:
+        engine.dispose()
+        raise _explain(err, where.display) from None
+    return engine, where

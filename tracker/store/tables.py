@@ -1,0 +1,103 @@
+"""The store's tables, keyed by the graph's stable node ids.
+
+Node ids are plain strings with no foreign key: the graph lives in YAML and
+changes between versions, while progress and notes must outlive renames and
+removals (``tracker doctor`` re-attaches orphans). Times are stored as UTC.
+"""
+
+from datetime import datetime, timezone
+from typing import Any, Optional
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Timezone-aware UTC in and out, on every backend.
+
+    SQLite has no time zones, so values are stored as naive UTC text (which
+    also sorts correctly); PostgreSQL gets ``timestamptz``.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Optional[datetime], dialect) -> Optional[datetime]:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: store times must be timezone-aware")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Optional[datetime], dialect) -> Optional[datetime]:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+class Progress(SQLModel, table=True):
+    """The current status of one node (no row means unread)."""
+
+    __tablename__ = "progress"
+
+    node_id: str = Field(primary_key=True)
+    status: str
+    started_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)
+    finished_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime, index=True)
+
+
+class StatusChange(SQLModel, table=True):
+    """One status change; undoing marks it ``undone_at`` and adds an ``is_undo`` row."""
+
+    __tablename__ = "status_history"
+    __table_args__ = (sa.Index("ix_status_history_to_status_at", "to_status", "at"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    node_id: str = Field(index=True)
+    at: datetime = Field(sa_type=UTCDateTime)
+    from_status: str
+    to_status: str
+    is_undo: bool = False
+    undone_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)
+
+
+class Note(SQLModel, table=True):
+    """A markdown note; ``uid`` identifies it across backups and machines."""
+
+    __tablename__ = "notes"
+    __table_args__ = (sa.UniqueConstraint("uid", name="uq_notes_uid"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    uid: str
+    node_id: str = Field(index=True)
+    body: str = Field(sa_type=sa.Text)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class Run(SQLModel, table=True):
+    """One launch of an implementation's demo or tests, and what it showed."""
+
+    __tablename__ = "runs"
+    __table_args__ = (sa.Index("ix_runs_slug_kind", "slug", "kind"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    node_id: str = Field(index=True)
+    slug: str
+    kind: str
+    started_at: datetime = Field(sa_type=UTCDateTime)
+    ended_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)
+    exit_code: Optional[int] = None
+    outcome: str = "running"
+    metrics: Optional[dict[str, Any]] = Field(default=None, sa_type=sa.JSON)
+    claim: Optional[str] = Field(default=None, sa_type=sa.Text)
+    verdict: Optional[str] = None
+    output_tail: Optional[str] = Field(default=None, sa_type=sa.Text)

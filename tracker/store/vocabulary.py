@@ -1,0 +1,29 @@
+"""The store's fixed words (statuses, run kinds and outcomes) and its error type.
+
+Kept free of SQLAlchemy so the CLI can validate input and import the error
+without paying for the database libraries.
+"""
+
+from __future__ import annotations
+
+from ..errors import UserError
+
+STATUSES = ("unread", "reading", "read", "skipped")
+RUN_KINDS = ("demo", "test")
+RUN_OUTCOMES = ("running", "passed", "failed", "cancelled", "timed out", "crashed")
+
+
+class StoreError(UserError):
+    """A database problem the user can act on; the CLI shows it as one line."""
+
+
+def check_status(status: str) -> str:
+    if status not in STATUSES:
+        raise StoreError(f"invalid status {status!r} (choose from: {', '.join(STATUSES)})")
+    return status
+
+
+def check_choice(value: str, allowed: tuple[str, ...], what: str) -> str:
+    if value not in allowed:
+        raise StoreError(f"invalid {what} {value!r} (choose from: {', '.join(allowed)})")
+    return value
