@@ -56,7 +56,7 @@ def cmd_topics(ctx) -> int:
     counts = queries.topic_counts(tg, progress)
 
     def subtree(topic_id: str, depth: int) -> dict:
-        kids = [c for c in tg.children(topic_id) if tg.nodes[c].is_topic]
+        kids = [c for c in tg.children(topic_id) if not tg.is_unit(c)]
         done, total = counts[topic_id]
         return {
             "id": topic_id, "title": tg.nodes[topic_id].title, "done": done, "items": total,
@@ -92,7 +92,7 @@ def cmd_list(ctx) -> int:
     if ctx.args.topic:
         ids = queries.items_under(tg, _topic_id(ctx, ctx.args.topic))
     else:
-        ids = [n.id for n in sorted(tg.nodes.values(), key=lambda n: queries.sort_key(n)) if not n.is_topic]
+        ids = [n.id for n in sorted(tg.nodes.values(), key=lambda n: queries.sort_key(n)) if tg.is_unit(n.id)]
     if ctx.args.kind:
         ids = [i for i in ids if tg.nodes[i].kind == ctx.args.kind]
     if ctx.args.status:

@@ -24,7 +24,7 @@ class Context:
     def console(self):
         from rich.console import Console
 
-        return Console(highlight=False, soft_wrap=False)
+        return Console(highlight=False, soft_wrap=True)
 
     @cached_property
     def graph(self):

@@ -105,6 +105,7 @@ class _Merger:
         self.records: dict[str, list[_Record]] = {}
         self.id_aliases: dict[str, str] = {}
         self.keys: dict[tuple[str, str], str] = {}
+        self.file_ids: dict[tuple[str, str], str] = {}
 
     def _identity_keys(self, spec: NodeSpec) -> list[tuple[str, str]]:
         keys: list[tuple[str, str]] = []
@@ -114,17 +115,31 @@ class _Merger:
         url = normalize_url(spec.url)
         if url:
             keys.append(("url", url))
-        for title in [spec.title, *spec.aliases]:
+        family = "text" if spec.kind in ("paper", "article") else spec.kind
+        titles = ([] if spec.derived_title else [spec.title]) + list(spec.aliases)
+        for title in titles:
             norm = normalize_title(title)
             if norm:
-                keys.append(("title", norm))
+                keys.append(("title", f"{family}:{norm}"))
         return keys
 
+    def _same_thing(self, node_id: str, spec: NodeSpec) -> bool:
+        """An id match counts only when the records could be the same thing."""
+        node = self.nodes[node_id]
+        if node.is_topic or spec.kind == "topic":
+            return node.is_topic and spec.kind == "topic"
+        keys = set(self._identity_keys(spec))
+        if any(self.keys.get(k) == node_id for k in keys):
+            return True
+        family = {"paper": "text", "article": "text"}
+        if family.get(node.kind, node.kind) != family.get(spec.kind, spec.kind):
+            return False
+        return not keys or normalize_title(node.title) == normalize_title(spec.title)
+
     def _find(self, spec: NodeSpec) -> str | None:
-        if spec.id in self.nodes:
-            return spec.id
-        if spec.id in self.id_aliases:
-            return self.id_aliases[spec.id]
+        for candidate in (spec.id, self.id_aliases.get(spec.id)):
+            if candidate in self.nodes and self._same_thing(candidate, spec):
+                return candidate
         if spec.kind == "topic":
             return None
         for key in self._identity_keys(spec):
@@ -134,11 +149,21 @@ class _Merger:
 
     def add(self, spec: NodeSpec, file: str, line: int) -> None:
         found = self._find(spec)
+        if found is None and spec.id in self.nodes:
+            # Same id, different thing (e.g. a talk and a paper both titled "Deep Learning"):
+            # give this record a free id; references from its own file still reach it.
+            n = 2
+            while f"{spec.id}-{n}" in self.nodes:
+                n += 1
+            self.file_ids[(file, spec.id)] = f"{spec.id}-{n}"
+            spec = spec.model_copy(update={"id": f"{spec.id}-{n}"})
         if found is None:
-            node = Node(id=spec.id, kind=spec.kind, title=spec.title or spec.id)
+            node = Node(id=spec.id, kind=spec.kind, title=spec.title or spec.id, derived_title=spec.derived_title)
             self.nodes[spec.id] = node
             found = spec.id
         node = self.nodes[found]
+        if node.derived_title and spec.title and not spec.derived_title:
+            node.title, node.derived_title = spec.title, False  # a real title beats one made from a URL
         if spec.id != found:
             self.id_aliases.setdefault(spec.id, found)
         self._merge_fields(node, spec)
@@ -159,7 +184,8 @@ class _Merger:
                 if item not in into:
                     into.append(item)
 
-        if spec.title and spec.title != node.title and normalize_title(spec.title) != normalize_title(node.title):
+        if (spec.title and not spec.derived_title and spec.title != node.title
+                and normalize_title(spec.title) != normalize_title(node.title)):
             union(node.aliases, [spec.title])
         union(node.aliases, [a for a in spec.aliases if a != node.title])
         if not node.authors:
@@ -211,22 +237,25 @@ def load_graph(dirs: list[Path] | Path, known_implementations: set[str] | None =
     for node_id in merger.nodes:
         graph.add_node(node_id)
 
-    def resolve(ref: str) -> str | None:
+    def resolve(ref: str, file: str | None = None) -> str | None:
+        if file and (file, ref) in merger.file_ids:
+            return merger.file_ids[(file, ref)]
         if ref in merger.nodes:
             return ref
         return merger.id_aliases.get(ref)
 
     for node_id, records in merger.records.items():
         for rec in records:
+            resolve_here = lambda ref, f=rec.file: resolve(ref, f)  # noqa: E731
             where = f"{rec.file}:{rec.line}: node {rec.spec.id!r}"
             for topic in rec.spec.topics:
-                target = resolve(topic)
+                target = resolve_here(topic)
                 if target is None:
                     problems.append(f"{where}: unknown topic {topic!r}")
                 elif target != node_id:
                     graph.add_edge(node_id, target, kind=PART_OF)
             for req in rec.spec.requires:
-                target = resolve(req.id)
+                target = resolve_here(req.id)
                 if target is None:
                     problems.append(f"{where}: requires unknown node {req.id!r}")
                 elif target == node_id:
@@ -234,7 +263,7 @@ def load_graph(dirs: list[Path] | Path, known_implementations: set[str] | None =
                 else:
                     graph.add_edge(node_id, target, kind=REQUIRES, reason=req.reason)
             for rel in rec.spec.related:
-                target = resolve(rel)
+                target = resolve_here(rel)
                 if target is None:
                     problems.append(f"{where}: related to unknown node {rel!r}")
                 elif target != node_id and not graph.has_edge(node_id, target):

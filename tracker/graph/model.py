@@ -47,6 +47,7 @@ class Node:
     no_implementation: str | None = None
     sources: list[SourceRef] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    derived_title: bool = False
 
     @property
     def is_topic(self) -> bool:
@@ -131,6 +132,11 @@ class TopicGraph:
     def reason(self, source: str, target: str) -> str:
         data = self.graph.get_edge_data(source, target) or {}
         return data.get("reason", "")
+
+    def is_unit(self, node_id: str) -> bool:
+        """Something to study and mark: any non-topic node, or a topic with nothing under it (a concept)."""
+        node = self.nodes[node_id]
+        return not node.is_topic or not any(d["kind"] == PART_OF for _, _, d in self.graph.in_edges(node_id, data=True))
 
     def roots(self) -> list[str]:
         """Topics with no parent topic, in source order."""

@@ -29,7 +29,7 @@ def ancestors(tg: TopicGraph, node_id: str) -> list[str]:
 
 
 def items_under(tg: TopicGraph, topic_id: str) -> list[str]:
-    """Every non-topic node under a topic, transitively, in source order."""
+    """Every study unit under a topic (items and leaf concepts), transitively, in source order."""
     seen: set[str] = set()
     items: list[str] = []
     stack = [topic_id]
@@ -39,10 +39,10 @@ def items_under(tg: TopicGraph, topic_id: str) -> list[str]:
             if child in seen:
                 continue
             seen.add(child)
-            if tg.nodes[child].is_topic:
-                stack.append(child)
-            else:
+            if tg.is_unit(child):
                 items.append(child)
+            else:
+                stack.append(child)
     return sorted(items, key=lambda i: sort_key(tg.nodes[i]))
 
 
@@ -58,7 +58,7 @@ def prerequisite_items(tg: TopicGraph, node_id: str) -> list[str]:
     """Direct prerequisites with topics expanded into their items."""
     out: list[str] = []
     for req in direct_prerequisites(tg, node_id):
-        if tg.nodes[req].is_topic:
+        if not tg.is_unit(req):
             out.extend(i for i in items_under(tg, req) if i != node_id)
         elif req != node_id:
             out.append(req)
@@ -79,7 +79,7 @@ def ready(tg: TopicGraph, progress: Mapping[str, str], limit: int | None = None,
     scope = set(items_under(tg, topic)) if topic else None
     candidates = []
     for node in tg.nodes.values():
-        if node.is_topic or (scope is not None and node.id not in scope):
+        if not tg.is_unit(node.id) or (scope is not None and node.id not in scope):
             continue
         if progress.get(node.id, "unread") != "unread":
             continue
@@ -119,7 +119,7 @@ def learning_path(tg: TopicGraph, target: str, progress: Mapping[str, str]) -> l
                 state[current] = 2
                 order.append(current)
 
-    targets = items_under(tg, target) if tg.nodes[target].is_topic else [target]
+    targets = [target] if tg.is_unit(target) else items_under(tg, target)
     for item in targets:
         if not state.get(item) and not (item != target and is_done(progress.get(item))):
             visit(item)
@@ -195,7 +195,7 @@ def topic_counts(tg: TopicGraph, progress: Mapping[str, str] | None = None) -> d
     progress = progress or {}
     counts: dict[str, tuple[int, int]] = {}
     for node in tg.nodes.values():
-        if node.is_topic:
+        if not tg.is_unit(node.id):
             items = items_under(tg, node.id)
             counts[node.id] = (sum(is_done(progress.get(i)) for i in items), len(items))
     return counts

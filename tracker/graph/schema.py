@@ -25,7 +25,7 @@ Unknown fields are errors, so a typo never silently drops data.
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import List, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -59,6 +59,7 @@ class NodeSpec(Strict):
     id: str
     kind: NodeKind = "topic"
     title: str = ""
+    derived_title: bool = False  # made from the URL by the importer; never used to merge by title
     aliases: list[str] = []
     authors: list[str] = []
     year: int | None = Field(default=None, ge=1600, le=2200)
@@ -89,5 +90,5 @@ class ListInfo(Strict):
 
 
 class LayerFile(Strict):
+    nodes: List[NodeSpec] = []  # noqa: UP006 - the field below shadows ``list`` here
     list: ListInfo | None = None
-    nodes: list[NodeSpec] = []

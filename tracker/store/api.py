@@ -90,12 +90,16 @@ class Store:
     @contextmanager
     def session(self, write: bool = False) -> Iterator[Session]:
         """One transaction; committed on success, rolled back on any error."""
-        with self.engine.connect() as conn:
-            if write:
-                conn.execution_options(**{WRITE_OPTION: True})
-            with Session(bind=conn, expire_on_commit=False) as session:
-                with session.begin():
-                    yield session
+        try:
+            with self.engine.connect() as conn:
+                if write:
+                    conn.execution_options(**{WRITE_OPTION: True})
+                with Session(bind=conn, expire_on_commit=False) as session:
+                    with session.begin():
+                        yield session
+        except sa.exc.DBAPIError as err:
+            message = str(err.orig or err).strip().splitlines()[0]
+            raise StoreError(f"database error in {self.location}: {message}") from None
 
     # progress -----------------------------------------------------------
 
@@ -113,7 +117,7 @@ class Store:
         with self.session() as s:
             return list(s.exec(select(Progress).order_by(Progress.node_id)))
 
-    def set_status(self, node_ids: str | Iterable[str], status: str, at: datetime | None = None) -> list[Change]:
+    def mark(self, node_ids: str | Iterable[str], status: str, at: datetime | None = None) -> list[Change]:
         """Mark nodes; a node already in that status is left alone (no history row)."""
         check_status(status)
         ids = [node_ids] if isinstance(node_ids, str) else list(node_ids)
