@@ -49,10 +49,6 @@ class Context:
 
     def progress(self) -> dict[str, str]:
         """Status of every node with recorded progress, keyed by current graph ids."""
-        try:
-            from ..store import open_store  # noqa: F401
-        except ImportError:  # the store arrives in its own change
-            return {}
         statuses = self.store.statuses()
         resolved: dict[str, str] = {}
         for node_id, status in statuses.items():
