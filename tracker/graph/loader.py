@@ -215,6 +215,7 @@ def load_graph(dirs: list[Path] | Path, known_implementations: set[str] | None =
     if isinstance(dirs, Path):
         dirs = [dirs]
     problems: list[str] = []
+    warnings: list[str] = []
     merger = _Merger()
     lists: dict[str, dict] = {}
     for path in layer_files(dirs):
@@ -270,7 +271,7 @@ def load_graph(dirs: list[Path] | Path, known_implementations: set[str] | None =
                     graph.add_edge(node_id, target, kind=RELATED)
             impl = rec.spec.implementation
             if impl and known_implementations is not None and impl not in known_implementations:
-                problems.append(f"{where}: unknown implementation {impl!r}")
+                warnings.append(f"{where}: implementation {impl!r} is not installed (no implementations/{impl}/meta.toml)")
     # Resolve topic names on nodes to canonical ids for display and export.
     for node in merger.nodes.values():
         node.topics = [t for t in dict.fromkeys(resolve(t) or t for t in node.topics) if t != node.id]
@@ -283,7 +284,7 @@ def load_graph(dirs: list[Path] | Path, known_implementations: set[str] | None =
             norm = normalize_title(title)
             if norm:
                 title_index.setdefault(norm, node.id)
-    return TopicGraph(merger.nodes, graph, merger.id_aliases, title_index, lists)
+    return TopicGraph(merger.nodes, graph, merger.id_aliases, title_index, lists, warnings)
 
 
 def _cycle_problems(graph: nx.DiGraph, merger: _Merger) -> list[str]:

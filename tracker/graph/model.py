@@ -95,6 +95,7 @@ class TopicGraph:
     id_aliases: dict[str, str]
     title_index: dict[str, str]
     lists: dict[str, dict]
+    warnings: list[str] = field(default_factory=list)
 
     def __contains__(self, node_id: str) -> bool:
         return node_id in self.nodes
