@@ -1,0 +1,124 @@
+"""``tracker run`` (a node's demo or tests, with a live progress bar) and ``tracker impls``."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from ..errors import UserError
+from .render import safe
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("run", parents=[common], help="run the implementation linked to a node (demo, or --tests)")
+    p.add_argument("id", help="node id, alias or title (or an implementation slug)")
+    p.add_argument("--tests", action="store_true", help="run its tests instead of the demo")
+    p.add_argument("--quick", action="store_true", help="the few-second version of the demo")
+    p.add_argument("--steps", type=int)
+    p.add_argument("--seed", type=int)
+    p.add_argument("--device", choices=("auto", "cpu", "cuda"))
+    p.add_argument("--timeout", type=float, default=600.0, help="seconds before the run is stopped (default 600)")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("impls", parents=[common], help="every implementation with its claim, nodes and last results")
+    p.set_defaults(func=cmd_impls)
+
+
+def _target(ctx, key: str) -> tuple[str, str]:
+    """(node id, implementation slug) for a node id/alias/title or a slug."""
+    from ..impl_meta import discover
+
+    impls = discover()
+    node_id = ctx.graph.resolve(key)
+    if node_id is None and key in impls:
+        linked = [n.id for n in ctx.graph.nodes.values() if n.implementation == key]
+        return (linked[0] if linked else key), key
+    node_id = ctx.resolve(key)
+    node = ctx.graph.nodes[node_id]
+    if not node.implementation:
+        reason = f": {node.no_implementation}" if node.no_implementation else ""
+        raise UserError(f"{node_id!r} has no linked implementation{reason}")
+    if node.implementation not in impls:
+        raise UserError(f"implementation {node.implementation!r} of {node_id!r} is not installed")
+    return node_id, node.implementation
+
+
+def cmd_run(ctx) -> int:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from ..runner import Runner
+
+    node_id, slug = _target(ctx, ctx.args.id)
+    kind = "test" if ctx.args.tests else "demo"
+    run = Runner(store=ctx.store).prepare(
+        node_id, slug, kind, quick=ctx.args.quick, steps=ctx.args.steps, seed=ctx.args.seed,
+        device=ctx.args.device, timeout=ctx.args.timeout,
+    )
+    console = ctx.console
+    if not ctx.json:
+        console.print(Text(f"running {slug} {kind}: ", style="bold") + Text(" ".join(run.command[1:]), style="dim"))
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                        TextColumn("{task.fields[metrics]}"), TimeElapsedColumn(), console=console,
+                        disable=ctx.json, transient=False)
+    task = None
+    try:
+        with progress:
+            for line in run.stream():
+                event = line.event
+                if event is None:
+                    if not ctx.json:
+                        progress.console.print(Text.from_ansi(line.text) if kind == "test" else safe(line.text))
+                elif event.kind == "start":
+                    task = progress.add_task(slug, total=event.data.get("total") or None, metrics="")
+                elif event.kind == "progress" and task is not None:
+                    shown = "  ".join(f"{k} {v:.4g}" for k, v in list(event.metrics.items())[:3])
+                    progress.update(task, completed=event.data["step"], metrics=shown)
+    except KeyboardInterrupt:
+        run.cancel()
+        raise
+    result = run.result
+    if ctx.json:
+        ctx.print_json({"node": node_id, "implementation": slug, "kind": kind, "outcome": result.outcome,
+                        "exit_code": result.exit_code, "seconds": round(result.seconds, 2),
+                        "metrics": result.metrics, "claim": result.claim, "run_id": result.run_id})
+    else:
+        style = "green" if result.outcome == "passed" else "red"
+        console.print(Text(f"{kind} {result.outcome}", style=f"bold {style}")
+                      + Text(f"  exit {result.exit_code}  {result.seconds:.1f}s", style="dim"))
+    return 0 if result.outcome == "passed" else 1
+
+
+def cmd_impls(ctx) -> int:
+    from ..impl_meta import MetaError, discover
+
+    try:
+        impls = discover()
+    except MetaError as err:
+        raise UserError(str(err)) from None
+    linked: dict[str, list[str]] = {}
+    for node in ctx.graph.nodes.values():
+        if node.implementation:
+            linked.setdefault(node.implementation, []).append(node.id)
+    store = ctx.store
+    rows = []
+    for slug, meta in impls.items():
+        demo, test = store.last_run(slug, "demo"), store.last_run(slug, "test")
+        rows.append({
+            "slug": slug, "title": meta.title, "claim": meta.claim, "papers": list(meta.papers),
+            "nodes": linked.get(slug, []), "expected_cpu_seconds": meta.expected_cpu_seconds,
+            "last_demo": demo.outcome if demo else None, "last_test": test.outcome if test else None,
+            "implemented": bool(test and test.outcome == "passed"),
+        })
+    if ctx.json:
+        ctx.print_json(rows)
+        return 0
+    for row in rows:
+        line = Text(f"{row['slug']:<20}", style="bold")
+        line.append(f" demo {row['last_demo'] or '-':<10} tests {row['last_test'] or '-':<10}",
+                    style="green" if row["implemented"] else "dim")
+        line.append_text(safe(row["title"]))
+        ctx.console.print(line)
+        ctx.console.print(Text(" " * 21) + safe(row["claim"], "dim"))
+        if row["nodes"]:
+            ctx.console.print(Text(" " * 21 + "nodes: " + ", ".join(row["nodes"]), style="cyan"))
+    ctx.console.print(Text(f"{len(rows)} implementations", style="dim"))
+    return 0
