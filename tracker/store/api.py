@@ -57,16 +57,19 @@ class Reattached:
     progress: str  # "moved", "kept new" (NEW's status was newer), "replaced" or "none"
 
 
-def apply_status(row: Progress, status: str, now: datetime) -> None:
-    """Set the status and keep started/finished times consistent with it."""
+PROGRESS = Progress.__table__
+HISTORY = StatusChange.__table__
+NOTES = Note.__table__
+
+
+def status_times(status: str, started_at: datetime | None, now: datetime) -> dict[str, Any]:
+    """The progress columns for a new status, keeping started/finished times consistent with it."""
     if status == "unread":
-        row.started_at = row.finished_at = None
-    else:
-        if status in ("reading", "read") and row.started_at is None:
-            row.started_at = now
-        row.finished_at = now if status == "read" else None
-    row.status = status
-    row.updated_at = now
+        started_at = None
+    elif status in ("reading", "read") and started_at is None:
+        started_at = now
+    return {"status": status, "started_at": started_at, "finished_at": now if status == "read" else None,
+            "updated_at": now}
 
 
 class Store:
@@ -88,8 +91,20 @@ class Store:
         self.close()
 
     @contextmanager
+    def connection(self, write: bool = False) -> Iterator[sa.Connection]:
+        """One transaction on a plain connection (the lean path for hot writes)."""
+        try:
+            with self.engine.connect() as conn:
+                if write:
+                    conn.execution_options(**{WRITE_OPTION: True})
+                with conn.begin():
+                    yield conn
+        except sa.exc.DBAPIError as err:
+            raise self._error(err) from None
+
+    @contextmanager
     def session(self, write: bool = False) -> Iterator[Session]:
-        """One transaction; committed on success, rolled back on any error."""
+        """One transaction as an ORM session; committed on success, rolled back on any error."""
         try:
             with self.engine.connect() as conn:
                 if write:
@@ -98,8 +113,11 @@ class Store:
                     with session.begin():
                         yield session
         except sa.exc.DBAPIError as err:
-            message = str(err.orig or err).strip().splitlines()[0]
-            raise StoreError(f"database error in {self.location}: {message}") from None
+            raise self._error(err) from None
+
+    def _error(self, err: sa.exc.DBAPIError) -> StoreError:
+        message = str(err.orig or err).strip().splitlines()[0]
+        return StoreError(f"database error in {self.location}: {message}")
 
     # progress -----------------------------------------------------------
 
@@ -123,17 +141,16 @@ class Store:
         ids = [node_ids] if isinstance(node_ids, str) else list(node_ids)
         now = at or utcnow()
         changes = []
-        with self.session(write=True) as s:
+        with self.connection(write=True) as conn:
             for node_id in dict.fromkeys(ids):
-                row = s.get(Progress, node_id)
+                row = self._current(conn, node_id)
                 old = row.status if row else "unread"
                 if old == status:
                     changes.append(Change(node_id, old, status, False))
                     continue
-                row = row or Progress(node_id=node_id, status="unread", updated_at=now)
-                apply_status(row, status, now)
-                s.add(row)
-                s.add(StatusChange(node_id=node_id, at=now, from_status=old, to_status=status))
+                self._set(conn, node_id, row, status, now)
+                conn.execute(HISTORY.insert().values(node_id=node_id, at=now, from_status=old, to_status=status,
+                                                     is_undo=False))
                 changes.append(Change(node_id, old, status, True, now))
         return changes
 
@@ -142,28 +159,39 @@ class Store:
         ids = [node_ids] if isinstance(node_ids, str) else list(node_ids)
         now = utcnow()
         changes = []
-        with self.session(write=True) as s:
+        with self.connection(write=True) as conn:
             for node_id in dict.fromkeys(ids):
-                last = s.exec(
-                    select(StatusChange)
-                    .where(StatusChange.node_id == node_id, col(StatusChange.is_undo).is_(False),
-                           col(StatusChange.undone_at).is_(None))
-                    .order_by(col(StatusChange.at).desc(), col(StatusChange.id).desc())
+                last = conn.execute(
+                    sa.select(HISTORY.c.id, HISTORY.c.from_status)
+                    .where(HISTORY.c.node_id == node_id, HISTORY.c.is_undo.is_(False),
+                           HISTORY.c.undone_at.is_(None))
+                    .order_by(HISTORY.c.at.desc(), HISTORY.c.id.desc())
                     .limit(1)
                 ).first()
-                row = s.get(Progress, node_id)
+                row = self._current(conn, node_id)
                 current = row.status if row else "unread"
                 if last is None:
                     changes.append(Change(node_id, current, current, False))
                     continue
-                last.undone_at = now
-                row = row or Progress(node_id=node_id, status="unread", updated_at=now)
-                apply_status(row, last.from_status, now)
-                s.add_all([last, row])
-                s.add(StatusChange(node_id=node_id, at=now, from_status=current,
-                                   to_status=last.from_status, is_undo=True))
+                conn.execute(HISTORY.update().where(HISTORY.c.id == last.id).values(undone_at=now))
+                self._set(conn, node_id, row, last.from_status, now)
+                conn.execute(HISTORY.insert().values(node_id=node_id, at=now, from_status=current,
+                                                     to_status=last.from_status, is_undo=True))
                 changes.append(Change(node_id, current, last.from_status, True, now))
         return changes
+
+    @staticmethod
+    def _current(conn: sa.Connection, node_id: str):
+        query = sa.select(PROGRESS.c.status, PROGRESS.c.started_at).where(PROGRESS.c.node_id == node_id)
+        return conn.execute(query).first()
+
+    @staticmethod
+    def _set(conn: sa.Connection, node_id: str, row, status: str, now: datetime) -> None:
+        values = status_times(status, row.started_at if row else None, now)
+        if row is None:
+            conn.execute(PROGRESS.insert().values(node_id=node_id, **values))
+        else:
+            conn.execute(PROGRESS.update().where(PROGRESS.c.node_id == node_id).values(**values))
 
     def history(self, node_ids: Iterable[str] | None = None, since: datetime | None = None,
                 limit: int | None = None) -> list[StatusChange]:
@@ -206,8 +234,8 @@ class Store:
             raise StoreError("empty note: nothing saved")
         now = utcnow()
         note = Note(uid=uuid.uuid4().hex, node_id=node_id, body=body, created_at=now, updated_at=now)
-        with self.session(write=True) as s:
-            s.add(note)
+        with self.connection(write=True) as conn:
+            note.id = conn.execute(NOTES.insert().values(note.model_dump(exclude={"id"}))).inserted_primary_key[0]
         return note
 
     def update_note(self, uid: str, body: str) -> Note:

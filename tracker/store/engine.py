@@ -54,7 +54,7 @@ def resolve_target(target: str | os.PathLike[str] | None = None) -> Target:
     if "://" in text:
         try:
             url = make_url(text)
-        except sa.exc.ArgumentError:
+        except (sa.exc.ArgumentError, ValueError):
             raise StoreError(f"invalid database URL {text!r}") from None
         if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
             return Target(url, None, explicit)
