@@ -237,6 +237,12 @@ class _Walker:
         label = _strip_link_groups(text, inline) if http_links else text.strip(" :")
         new_item: int | None = None
 
+        if parent_item is not None and not http_links and not item_tags and not inline.bold_lead and raw:
+            # Plain sub-bullets under an entry are notes on it, however deeply nested.
+            target = self.out.items[parent_item]
+            target.description = (target.description + "\n" if target.description else "") + text
+            self._children(block, topic, parent_item, context)
+            return
         if item_tags or ((generic or bare) and not named and not (label and has_children and self._children_named(block))):
             # A thing named by its text, with its resources as links:
             # "#PAPER Title (Author 2015): URL", "AlexNet [[paper](..)] [[blog](..)]",
