@@ -28,14 +28,24 @@ def to_json(tg: TopicGraph) -> str:
     return json.dumps(to_json_data(tg), indent=2, ensure_ascii=False) + "\n"
 
 
+_XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_safe(value):
+    """GraphML is XML 1.0, which cannot hold most control characters."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return _XML_INVALID.sub("\ufffd", text)
+
+
 def to_graphml(tg: TopicGraph) -> str:
     out = nx.DiGraph()
     for node in tg.nodes.values():
         data = node.to_json()
-        out.add_node(node.id, **{k: v if isinstance(v, (str, int, float)) and not isinstance(v, bool) else json.dumps(v)
-                                 for k, v in data.items() if v is not None})
+        out.add_node(node.id, **{k: _xml_safe(v) for k, v in data.items() if v is not None})
     for edge in tg.edges():
-        out.add_edge(edge.source, edge.target, kind=edge.kind, reason=edge.reason)
+        out.add_edge(edge.source, edge.target, kind=edge.kind, reason=_xml_safe(edge.reason))
     buffer = io.BytesIO()
     nx.write_graphml(out, buffer, encoding="utf-8")
     return buffer.getvalue().decode("utf-8")

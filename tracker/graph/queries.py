@@ -162,10 +162,20 @@ def _fuzzy(query: str, text: str) -> float:
     for ch in query:
         found = text.find(ch, pos)
         if found < 0:
-            return 0.0
+            return _typo_score(query, words)
         gaps += found - pos
         pos = found + 1
     return max(0.1, 0.5 - gaps / (4 * len(text)))
+
+
+def _typo_score(query: str, words: list[str]) -> float:
+    """Forgive a typo or two (transposed, missing, extra letters) in a short query."""
+    from difflib import SequenceMatcher
+
+    if len(query) < 4:
+        return 0.0
+    best = max((SequenceMatcher(None, query, w).ratio() for w in words + [" ".join(words)]), default=0.0)
+    return 0.4 if best >= 0.8 else 0.0
 
 
 def search(tg: TopicGraph, query: str, limit: int = 20, kinds: set[str] | None = None) -> list[SearchHit]:
