@@ -7,6 +7,7 @@ and the demo reads its default step counts from the same file.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -14,6 +15,13 @@ from pathlib import Path
 
 SLUG_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 IMPLEMENTATIONS_ROOT = Path(__file__).resolve().parent.parent / "implementations"
+ROOT_ENV = "TRACKER_IMPLEMENTATIONS"
+
+
+def implementations_root() -> Path:
+    """The folder of implementations: the repo's, or ``TRACKER_IMPLEMENTATIONS`` (tests, forks)."""
+    override = os.environ.get(ROOT_ENV)
+    return Path(override).expanduser().resolve() if override else IMPLEMENTATIONS_ROOT
 
 _REQUIRED = {
     "title": str,
@@ -81,10 +89,10 @@ def load_meta(folder: Path | str) -> ImplementationMeta:
     )
 
 
-def discover(root: Path | str = IMPLEMENTATIONS_ROOT) -> dict[str, ImplementationMeta]:
+def discover(root: Path | str | None = None) -> dict[str, ImplementationMeta]:
     """Every implementation folder under root that has a meta.toml, by slug."""
     found: dict[str, ImplementationMeta] = {}
-    root = Path(root)
+    root = Path(root) if root is not None else implementations_root()
     if not root.is_dir():
         return found
     for folder in sorted(root.iterdir()):

@@ -24,12 +24,13 @@ from typing import Any
 
 from .demo_protocol import ENV_FLAG, Event, parse_line
 from .errors import UserError
-from .impl_meta import IMPLEMENTATIONS_ROOT, SLUG_RE, discover
+from .impl_meta import SLUG_RE, discover, implementations_root
 
 KINDS = ("demo", "test")
 DEVICES = ("auto", "cpu", "cuda")
 MAX_LINE_BYTES = 64 * 1024
 TAIL_LINES = 200
+TAIL_CHARS = 64 * 1024
 KILL_GRACE_SECONDS = 3.0
 
 
@@ -148,7 +149,7 @@ class Run:
                 text = raw.decode("utf-8", errors="replace").rstrip("\r\n")
                 event = parse_line(text)
                 if event is None:
-                    tail.append(text)
+                    tail.append(text[:4096])
                 elif event.kind == "start":
                     total = event.data.get("total")
                 elif event.kind == "progress":
@@ -173,8 +174,8 @@ class Run:
                 if process.stdout:
                     process.stdout.close()
             self.result = RunResult(
-                outcome=self._outcome(exit_code), exit_code=exit_code, seconds=time.monotonic() - started,
-                metrics=metrics, claim=claim, output_tail="\n".join(tail), run_id=run_id,
+                outcome=self._outcome(exit_code, claim), exit_code=exit_code, seconds=time.monotonic() - started,
+                metrics=metrics, claim=claim, output_tail="\n".join(tail)[-TAIL_CHARS:], run_id=run_id,
                 total_steps=total, last_step=last_step,
             )
             if self.store is not None and run_id is not None:
@@ -185,16 +186,22 @@ class Run:
                     output_tail=self.result.output_tail,
                 )
 
-    def _outcome(self, exit_code: int | None) -> str:
+    def _outcome(self, exit_code: int | None, claim: dict | None) -> str:
+        """Demos: 0 with a reproduced claim passes, 1 with a claim fails, anything else crashed.
+
+        Tests: pytest's 0 passes, 1 fails, anything else (usage error, internal error, signal) crashed.
+        """
         if self._timed_out.is_set():
             return "timed out"
         if self._cancelled.is_set():
             return "cancelled"
-        if exit_code == 0:
-            return "passed"
-        if exit_code == 1:
-            return "failed"
-        return "crashed"
+        if self.kind == "demo":
+            if exit_code == 0 and claim is not None and claim.get("reproduced"):
+                return "passed"
+            if exit_code == 1 and claim is not None:
+                return "failed"
+            return "crashed"
+        return {0: "passed", 1: "failed"}.get(exit_code, "crashed")
 
     def run_to_end(self) -> RunResult:
         for _ in self.stream():
@@ -210,9 +217,9 @@ class _Cancelled(Exception):
 class Runner:
     """Prepares runs of the implementations under ``root`` (``implementations/`` by default)."""
 
-    def __init__(self, store=None, root: Path = IMPLEMENTATIONS_ROOT, python: str = sys.executable) -> None:
+    def __init__(self, store=None, root: Path | None = None, python: str = sys.executable) -> None:
         self.store = store
-        self.root = Path(root)
+        self.root = Path(root) if root is not None else implementations_root()
         self.python = python
 
     def check_slug(self, slug: str) -> str:
