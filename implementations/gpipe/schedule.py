@@ -123,7 +123,7 @@ def theoretical_bubble(num_stages: int, num_micro: int) -> float:
 class GPipe:
     """Runs one synchronous mini-batch step over K stages and M micro-batches on the simulated clock.
 
-    ``rematerialize=True`` is GPipe's re-materialisation (Sec. 2.2): a stage
+    ``rematerialize=True`` is GPipe's re-materialisation (Sec. 2.3): a stage
     keeps only its input activations during the forward pass and recomputes its
     forward inside the backward pass.
     """
