@@ -88,8 +88,8 @@ def current_id(ctx, stored_id: str) -> str | None:
 
 
 def stored_ids(ctx, node_id: str) -> list[str]:
-    """The ids a node's records may be stored under: its own and its old ids."""
-    return [node_id] + sorted(old for old, new in ctx.graph.id_aliases.items() if new == node_id)
+    """The ids a node's records are stored under: its own, and old ids that now resolve to it."""
+    return [node_id] + sorted(i for i in ctx.store.node_ids() if i != node_id and current_id(ctx, i) == node_id)
 
 
 def title_of(ctx, stored_id: str) -> str:

@@ -60,6 +60,14 @@ class Reattached:
 PROGRESS = Progress.__table__
 HISTORY = StatusChange.__table__
 NOTES = Note.__table__
+# Statements of the hot write path, built once: building and cache-keying them
+# per call cost more than the SQL itself.
+CURRENT_STATUS = sa.select(PROGRESS.c.status, PROGRESS.c.started_at).where(
+    PROGRESS.c.node_id == sa.bindparam("key"))
+INSERT_PROGRESS = PROGRESS.insert()
+UPDATE_PROGRESS = PROGRESS.update().where(PROGRESS.c.node_id == sa.bindparam("key"))
+INSERT_HISTORY = HISTORY.insert()
+INSERT_NOTE = NOTES.insert()
 
 
 def status_times(status: str, started_at: datetime | None, now: datetime) -> dict[str, Any]:
@@ -149,8 +157,8 @@ class Store:
                     changes.append(Change(node_id, old, status, False))
                     continue
                 self._set(conn, node_id, row, status, now)
-                conn.execute(HISTORY.insert().values(node_id=node_id, at=now, from_status=old, to_status=status,
-                                                     is_undo=False))
+                conn.execute(INSERT_HISTORY, {"node_id": node_id, "at": now, "from_status": old,
+                                              "to_status": status, "is_undo": False})
                 changes.append(Change(node_id, old, status, True, now))
         return changes
 
@@ -175,23 +183,22 @@ class Store:
                     continue
                 conn.execute(HISTORY.update().where(HISTORY.c.id == last.id).values(undone_at=now))
                 self._set(conn, node_id, row, last.from_status, now)
-                conn.execute(HISTORY.insert().values(node_id=node_id, at=now, from_status=current,
-                                                     to_status=last.from_status, is_undo=True))
+                conn.execute(INSERT_HISTORY, {"node_id": node_id, "at": now, "from_status": current,
+                                              "to_status": last.from_status, "is_undo": True})
                 changes.append(Change(node_id, current, last.from_status, True, now))
         return changes
 
     @staticmethod
     def _current(conn: sa.Connection, node_id: str):
-        query = sa.select(PROGRESS.c.status, PROGRESS.c.started_at).where(PROGRESS.c.node_id == node_id)
-        return conn.execute(query).first()
+        return conn.execute(CURRENT_STATUS, {"key": node_id}).first()
 
     @staticmethod
     def _set(conn: sa.Connection, node_id: str, row, status: str, now: datetime) -> None:
         values = status_times(status, row.started_at if row else None, now)
         if row is None:
-            conn.execute(PROGRESS.insert().values(node_id=node_id, **values))
+            conn.execute(INSERT_PROGRESS, {"node_id": node_id, **values})
         else:
-            conn.execute(PROGRESS.update().where(PROGRESS.c.node_id == node_id).values(**values))
+            conn.execute(UPDATE_PROGRESS, {"key": node_id, **values})
 
     def history(self, node_ids: Iterable[str] | None = None, since: datetime | None = None,
                 limit: int | None = None) -> list[StatusChange]:
@@ -235,7 +242,7 @@ class Store:
         now = utcnow()
         note = Note(uid=uuid.uuid4().hex, node_id=node_id, body=body, created_at=now, updated_at=now)
         with self.connection(write=True) as conn:
-            note.id = conn.execute(NOTES.insert().values(note.model_dump(exclude={"id"}))).inserted_primary_key[0]
+            note.id = conn.execute(INSERT_NOTE, note.model_dump(exclude={"id"})).inserted_primary_key[0]
         return note
 
     def update_note(self, uid: str, body: str) -> Note:
@@ -318,6 +325,12 @@ class Store:
         return slug in self.implemented([slug])
 
     # maintenance ----------------------------------------------------------
+
+    def node_ids(self) -> set[str]:
+        """Every node id that has a status, a history entry or a note."""
+        query = sa.union(*(sa.select(t.c.node_id) for t in (PROGRESS, HISTORY, NOTES)))
+        with self.connection() as conn:
+            return set(conn.execute(query).scalars())
 
     def record_counts(self) -> dict[str, RecordCounts]:
         """Every node id that has any record, with what is stored under it."""
