@@ -1,0 +1,215 @@
+"""The Textual app: four modes (browse, next up, dashboard, runs), global keys, start-up.
+
+Start-up paints the browse screen first and loads the graph and the store in
+a worker, so the first frame never waits for YAML or SQL. Screens are
+imported when first shown. Node actions live in ``actions.py``, runs in
+``runs.py``, data in ``session.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.signal import Signal
+
+from ..errors import UserError
+from .actions import NodeActions
+from .bindings import APP_BINDINGS, BINDING_IDS
+from .commands import NodeSearch
+from .runs import RunActions
+from .session import Session
+from .settings import load_keymap, load_settings, save_settings
+
+EXIT_AFTER_ENV = "TRACKER_EXIT_AFTER_FIRST_PAINT"  # "1": exit at first paint; "ready": once the graph shows
+TRACE_ENV = "TRACKER_STARTUP_TRACE"  # a file to append start-up timestamps to (benchmarks)
+
+
+def _browse():
+    from .screens.browse import BrowseScreen
+
+    return BrowseScreen()
+
+
+def _next_up():
+    from .screens.next_up import NextUpScreen
+
+    return NextUpScreen()
+
+
+def _dashboard():
+    from .screens.dashboard import DashboardScreen
+
+    return DashboardScreen()
+
+
+def _runs():
+    from .screens.run_panel import RunPanelScreen
+
+    return RunPanelScreen()
+
+
+class TrackerApp(NodeActions, RunActions, App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "tracker"
+    BINDINGS = APP_BINDINGS
+    MODES = {"browse": _browse, "next": _next_up, "dashboard": _dashboard, "run": _runs}
+    DEFAULT_MODE = "browse"
+    COMMANDS = App.COMMANDS | {NodeSearch}
+
+    def __init__(self, ctx, *, implementations_root: Path | None = None,
+                 today: Callable[[], date] = date.today) -> None:
+        super().__init__()
+        self.session = Session(ctx, implementations_root)
+        self.today = today
+        self.selected: str | None = None
+        self.load_error = ""
+        self.user_keymap: dict[str, str] = {}
+        # What changed, for whichever screens are alive: node ids, node ids, run events, nothing.
+        self.progress_signal: Signal[list[str]] = Signal(self, "progress")
+        self.details_signal: Signal[str] = Signal(self, "details")
+        self.run_signal: Signal[tuple] = Signal(self, "run")
+        self.ready_signal: Signal[None] = Signal(self, "ready")
+
+    # start-up --------------------------------------------------------------------
+    def on_mount(self) -> None:
+        theme = load_settings().get("theme")
+        if isinstance(theme, str) and theme in self.available_themes:
+            self.theme = theme
+        self.theme_changed_signal.subscribe(self, lambda new: save_settings(theme=new.name))
+        self.user_keymap, problems = load_keymap(BINDING_IDS)
+        if self.user_keymap:
+            self.set_keymap(self.user_keymap)
+        for problem in problems:
+            self.warn(problem)
+        self.load_session()
+
+    def first_paint(self) -> None:
+        """Called by the first screen once it has been drawn."""
+        self._trace("first_paint")
+        if os.environ.get(EXIT_AFTER_ENV) == "1":
+            self.exit(0)
+
+    @work(thread=True, group="load", exit_on_error=False)
+    def load_session(self) -> None:
+        try:
+            self.session.load()
+        except UserError as err:
+            self.call_from_thread(self._load_failed, str(err))
+            return
+        self.call_from_thread(self._loaded)
+
+    def _loaded(self) -> None:
+        for problem in self.session.problems:
+            self.warn(problem, severity="error")
+        self.refresh_bindings()
+        self.ready_signal.publish(None)
+        self.call_after_refresh(self._ready_painted)
+
+    def _ready_painted(self) -> None:
+        self._trace("ready")
+        if os.environ.get(EXIT_AFTER_ENV) == "ready":
+            self.exit(0)
+
+    def _load_failed(self, message: str) -> None:
+        self.load_error = message
+        self.ready_signal.publish(None)
+        self.notify(message, title="cannot load the graph", severity="error", timeout=30, markup=False)
+
+    @staticmethod
+    def _trace(event: str) -> None:
+        path = os.environ.get(TRACE_ENV)
+        if path:
+            with open(path, "a", encoding="utf-8") as fh:
+                fh.write(json.dumps({"event": event, "t": time.time()}) + "\n")
+
+    # shared helpers for screens and actions ----------------------------------------
+    def select(self, node_id: str | None) -> None:
+        """Record the node the user last highlighted; the node keys act on it."""
+        if node_id != self.selected:
+            self.selected = node_id
+            self.refresh_bindings()
+
+    def jump_to(self, node_id: str) -> None:
+        """Show a node in the browse tree (from search, the details' relations, lists)."""
+        if not self.session.loaded or node_id not in self.session.graph.nodes:
+            return
+        self.select(node_id)
+        if self.current_mode != "browse":
+            self.switch_mode("browse")
+        self.call_later(self._reveal, node_id)
+
+    def _reveal(self, node_id: str) -> None:
+        from .screens.browse import BrowseScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, BrowseScreen):
+            self.pop_screen()
+        browse = self.screen_stack[0]
+        if isinstance(browse, BrowseScreen):
+            browse.reveal(node_id)
+
+    def report(self, err: Exception) -> None:
+        self.notify(str(err), severity="error", timeout=8, markup=False)
+
+    def warn(self, message: str, severity: str = "warning") -> None:
+        self.notify(message, severity=severity, markup=False)
+
+    # actions -----------------------------------------------------------------------
+    def action_show_mode(self, mode: str) -> None:
+        if self.current_mode != mode:
+            self.switch_mode(mode)
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel_run":
+            return self._active_run is not None
+        if action in ("mark", "undo", "edit_notes", "edit_external", "open_link", "learning_path", "run"):
+            return True if self.session.loaded else None
+        return True
+
+    def get_system_commands(self, screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for title, help_text, callback in (
+            ("Browse", "The topic tree and the selected node's details", lambda: self.action_show_mode("browse")),
+            ("Next up", "Unread items whose prerequisites are done", lambda: self.action_show_mode("next")),
+            ("Dashboard", "Progress, reads per week, streak", lambda: self.action_show_mode("dashboard")),
+            ("Runs", "The run panel: demo and test output", lambda: self.action_show_mode("run")),
+            ("Mark read", "Mark the selected item read", lambda: self.action_mark("read")),
+            ("Mark reading", "Mark the selected item as being read", lambda: self.action_mark("reading")),
+            ("Mark skipped", "Mark the selected item skipped", lambda: self.action_mark("skipped")),
+            ("Mark unread", "Mark the selected item unread", lambda: self.action_mark("unread")),
+            ("Undo", "Undo the last mark", self.action_undo),
+            ("Edit notes", "Edit the selected node's notes", self.action_edit_notes),
+            ("Learning path", "The plan that ends at the selected node", self.action_learning_path),
+            ("Open link", "Open the selected node's link in the browser", self.action_open_link),
+            ("Run quick demo", "Run the selected node's demo, quick version", lambda: self.action_run("demo", True)),
+            ("Run demo", "Run the selected node's full demo", lambda: self.action_run("demo", False)),
+            ("Run tests", "Run the selected node's implementation tests", lambda: self.action_run("test")),
+            ("Help", "Every key and its binding id", self.action_help),
+        ):
+            yield SystemCommand(title, help_text, callback)
+
+    # shutdown ------------------------------------------------------------------------
+    async def action_quit(self) -> None:
+        self.kill_active_run()
+        await super().action_quit()
+
+    def on_unmount(self) -> None:
+        self.kill_active_run()
+
+
+def run_app(ctx) -> int:
+    """Entry point used by ``tracker`` with no command."""
+    app = TrackerApp(ctx)
+    result = app.run()
+    return int(result or 0) if app.return_code is None else app.return_code

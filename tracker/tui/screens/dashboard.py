@@ -1,0 +1,84 @@
+"""The dashboard: overall and per-topic progress, reads per week, the streak, implementations."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Sparkline, Static
+
+from ...errors import UserError
+from ..widgets.progress_bars import bar, done_of, topic_lines
+
+WEEK_COLUMN = 9
+
+
+class DashboardScreen(Screen):
+    TITLE = "Dashboard"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="dashboard"):
+            yield Static(id="overall")
+            yield Static(id="figures")
+            yield Static(Text("Reads per week", style="bold"), classes="section")
+            yield Sparkline([], id="weekly")
+            yield Static(id="weeks")
+            yield Static(Text("Topics", style="bold"), classes="section")
+            yield Static(id="topic-bars")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        app = self.app
+        self._stale = True
+        app.progress_signal.subscribe(self, self._changed)
+        app.details_signal.subscribe(self, self._changed)
+        app.ready_signal.subscribe(self, self._changed)
+        self.refresh_figures()
+
+    def _changed(self, _) -> None:
+        self._stale = True
+        if self.is_current:
+            self.refresh_figures()
+
+    def on_screen_resume(self) -> None:
+        if self._stale:
+            self.refresh_figures()
+
+    def refresh_figures(self) -> None:
+        session = self.app.session
+        if not session.loaded:
+            self.query_one("#overall", Static).update(Text("Loading…", style="dim"))
+            return
+        try:
+            data = session.dashboard(self.app.today())
+        except UserError as err:
+            self.query_one("#overall", Static).update(Text(f"No figures: {err}", style="red"))
+            return
+        self._stale = False
+        self.figures = data
+        totals = data["totals"]
+        overall = Text("Overall   ", style="bold")
+        overall.append_text(bar(done_of(totals), totals["total"], width=40))
+        percent = 100 * done_of(totals) / totals["total"] if totals["total"] else 0
+        overall.append(f"  {done_of(totals)} of {totals['total']} done ({percent:.0f}%)", style="cyan")
+        overall.append(f"   {totals['read']} read · {totals['skipped']} skipped · {totals['reading']} reading",
+                       style="dim")
+        self.query_one("#overall", Static).update(overall)
+        streak = data["streak_days"]
+        figures = Text.assemble(
+            ("Streak    ", "bold"), (f"{streak} day{'s' if streak != 1 else ''}", "green" if streak else "dim"),
+            ("    Implemented  ", "bold"),
+            (f"{len(data['implemented'])} of {data['implementations_linked']}", "green"),
+            (" linked implementations pass their tests", "dim"),
+            ("    Notes  ", "bold"), (str(data["notes"]), "cyan"))
+        self.query_one("#figures", Static).update(figures)
+        weeks = data["weekly_reads"]
+        sparkline = self.query_one(Sparkline)
+        sparkline.data = [w["reads"] for w in weeks]
+        sparkline.styles.width = WEEK_COLUMN * len(weeks)  # one labelled column per week, aligned below
+        labels = Text("".join(f"{w['week'][-3:]} {w['reads']}".ljust(WEEK_COLUMN) for w in weeks), style="dim")
+        labels.append(f" {sum(w['reads'] for w in weeks)} reads in {len(weeks)} weeks", style="cyan")
+        self.query_one("#weeks", Static).update(labels)
+        self.query_one("#topic-bars", Static).update(topic_lines(data["topics"]))

@@ -1,0 +1,44 @@
+"""The learning path to the selected node: its unfinished prerequisites in order, then the node."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from ..literal import literal
+from ..widgets.node_list import NodeList
+
+
+class LearningPathScreen(ModalScreen):
+    BINDINGS = [Binding("escape", "dismiss", "Close", id="close_path")]
+
+    def __init__(self, target: str) -> None:
+        super().__init__()
+        self.target = target
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="path-dialog"):
+            yield Static(id="path-heading", classes="screen-heading")
+            yield NodeList(id="path-steps")
+            yield Static("Enter shows a step in the tree · r/i/s/u mark it · Esc closes", classes="hint")
+
+    def on_mount(self) -> None:
+        # The plan is fixed when opened, so steps marked meanwhile stay visible with their new status.
+        self.steps = self.app.session.plan(self.target)
+        self.app.progress_signal.subscribe(self, lambda _: self.refresh_plan())
+        self.refresh_plan()
+        self.query_one(NodeList).focus()
+
+    def refresh_plan(self) -> None:
+        session = self.app.session
+        plan = self.steps
+        done = sum(session.status(i) in ("read", "skipped") for i in plan)
+        heading = Text("Learning plan for ", style="dim")
+        heading.append_text(literal(session.view.title(self.target), "bold"))
+        heading.append(f"  {len(plan)} step{'s' if len(plan) != 1 else ''}, {done} done", style="dim")
+        self.query_one("#path-heading", Static).update(heading)
+        self.query_one(NodeList).show(plan)

@@ -1,0 +1,155 @@
+"""The topic tree: topics with their progress, then their items with a status mark.
+
+The graph is a DAG, so one item can sit under several topics; it gets a row
+under each (``_rows`` keeps them all, so a mark relabels every copy).
+Children are added when a topic is first expanded. Filters rebuild the tree
+and re-open what was open.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from ...cli.render import STATUS_MARKS, STATUS_STYLES
+from ..literal import literal
+
+if TYPE_CHECKING:
+    from ..viewmodel import Filter
+
+Path = tuple[str, ...]
+
+
+class TopicTree(Tree[str]):
+    """Rows carry node ids as data; the app's session answers everything else."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__("Topics", **kwargs)
+        self.show_root = False
+        self.guide_depth = 2
+        self.filter: Filter | None = None
+        self._rows: dict[str, list[TreeNode[str]]] = {}
+        self._filled: set[int] = set()
+        self._open: set[Path] = set()
+
+    @property
+    def session(self):
+        return self.app.session
+
+    # labels ---------------------------------------------------------------------
+    def label_for(self, node_id: str) -> Text:
+        session = self.session
+        view = session.view
+        if view.is_group(node_id):
+            done, total = view.counts(node_id, session.progress)
+            label = literal(view.title(node_id), "bold")
+            label.append(f"  {done}/{total}", style="green" if total and done == total else "cyan")
+            return label
+        node = session.graph.nodes[node_id]
+        status = session.status(node_id)
+        label = Text(STATUS_MARKS[status] + " ", style=STATUS_STYLES[status])
+        label.append_text(literal(node.title))
+        label.append(f"  {node.kind}", style="dim")
+        return label
+
+    # building ---------------------------------------------------------------------
+    def populate(self, filt: Filter | None = None) -> None:
+        """(Re)build from the roots, keeping open topics open and the cursor where it was."""
+        from ..viewmodel import Filter
+
+        self.filter = filt or self.filter or Filter()
+        was_at = self.path_of(self.cursor_node)
+        self.clear()
+        self._rows.clear()
+        self._filled.clear()
+        session = self.session
+        for root_id in session.view.roots():
+            if session.view.shown(root_id, session.progress, self.filter):
+                self._open_saved(self._add(self.root, root_id))
+        self.border_subtitle = self.filter.describe()
+        if was_at:
+            self.call_after_refresh(self._restore_cursor, was_at)
+
+    def _add(self, parent: TreeNode[str], node_id: str) -> TreeNode[str]:
+        if self.session.view.is_group(node_id):
+            row = parent.add(self.label_for(node_id), data=node_id, allow_expand=True)
+        else:
+            row = parent.add_leaf(self.label_for(node_id), data=node_id)
+        self._rows.setdefault(node_id, []).append(row)
+        return row
+
+    def fill(self, row: TreeNode[str]) -> None:
+        """Add a topic row's children (once)."""
+        if row.id in self._filled or row.data is None:
+            return
+        self._filled.add(row.id)
+        session = self.session
+        for child in session.view.visible_children(row.data, session.progress, self.filter):
+            self._add(row, child)
+
+    def _open_saved(self, row: TreeNode[str]) -> None:
+        if self.path_of(row) in self._open:
+            self.fill(row)
+            row.expand()
+            for child in row.children:
+                if child.allow_expand:
+                    self._open_saved(child)
+
+    def path_of(self, row: TreeNode[str] | None) -> Path:
+        path: list[str] = []
+        while row is not None and row.data is not None:
+            path.append(row.data)
+            row = row.parent
+        return tuple(reversed(path))
+
+    def _row_at(self, path: Path) -> TreeNode[str] | None:
+        row = self.root
+        for node_id in path:
+            match = next((c for c in row.children if c.data == node_id), None)
+            if match is None:
+                return row if row is not self.root else None
+            row = match
+        return row
+
+    def _restore_cursor(self, path: Path) -> None:
+        row = self._row_at(path)
+        if row is not None:
+            self.move_cursor(row)
+
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded[str]) -> None:
+        self.fill(event.node)
+        self._open.add(self.path_of(event.node))
+
+    def on_tree_node_collapsed(self, event: Tree.NodeCollapsed[str]) -> None:
+        self._open.discard(self.path_of(event.node))
+
+    # updates -------------------------------------------------------------------------
+    def progress_changed(self, node_ids: list[str]) -> None:
+        """Relabel the changed items and the topics above them (rebuild when a filter may hide them)."""
+        if self.filter is not None and self.filter.active:
+            self.populate()
+            return
+        view = self.session.view
+        for node_id in [*node_ids, *view.affected_topics(node_ids)]:
+            for row in self._rows.get(node_id, []):
+                row.set_label(self.label_for(node_id))
+
+    def reveal(self, node_id: str) -> bool:
+        """Open the topics above a node and put the cursor on it; False if the filter hides it."""
+        session = self.session
+        if not session.view.shown(node_id, session.progress, self.filter):
+            return False
+        row = self.root
+        for topic in [*session.view.path_to(node_id), node_id]:
+            self.fill(row)
+            if row is not self.root:
+                row.expand()
+            match = next((c for c in row.children if c.data == topic), None)
+            if match is None:
+                return False
+            row = match
+        self.call_after_refresh(self.move_cursor, row)
+        return True
