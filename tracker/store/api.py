@@ -131,9 +131,9 @@ class Store:
 
     def statuses(self) -> dict[str, str]:
         """Every recorded status, oldest change first (so a later one wins when ids merge)."""
-        with self.session() as s:
-            rows = s.execute(sa.select(Progress.node_id, Progress.status).order_by(Progress.updated_at))
-            return dict(rows.all())
+        query = sa.select(PROGRESS.c.node_id, PROGRESS.c.status).order_by(PROGRESS.c.updated_at)
+        with self.connection() as conn:
+            return dict(conn.execute(query).all())
 
     def progress(self, node_id: str) -> Progress | None:
         with self.session() as s:
@@ -233,6 +233,14 @@ class Store:
             query = query.where(StatusChange.at < until)
         with self.session() as s:
             return list(s.execute(query.order_by(StatusChange.at)).scalars())
+
+    def days_with_reads(self, days: list[tuple[datetime, datetime]]) -> list[bool]:
+        """For each [start, end) range, whether anything was marked read in it (cheap index probes)."""
+        probe = sa.select(HISTORY.c.id).where(
+            HISTORY.c.to_status == "read", HISTORY.c.is_undo.is_(False), HISTORY.c.undone_at.is_(None),
+            HISTORY.c.at >= sa.bindparam("start"), HISTORY.c.at < sa.bindparam("end")).limit(1)
+        with self.connection() as conn:
+            return [conn.execute(probe, {"start": start, "end": end}).first() is not None for start, end in days]
 
     # notes --------------------------------------------------------------
 

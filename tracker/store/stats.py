@@ -12,41 +12,87 @@ from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from ..graph.queries import items_under
-
 WEEKS = 8
 
 
-def tally(item_ids: list[str], progress: Mapping[str, str]) -> dict[str, int]:
-    counts = Counter(progress.get(i, "unread") for i in item_ids)
-    return {"read": counts["read"], "reading": counts["reading"], "skipped": counts["skipped"],
-            "total": len(item_ids)}
+COUNTED = ("read", "reading", "skipped")
 
 
-def topic_progress(tg, progress: Mapping[str, str], depth: int = 2) -> list[dict[str, Any]]:
-    """Top-level topics and (with depth 2) their sub-topics."""
-
-    def entry(topic_id: str, level: int) -> dict[str, Any]:
-        data = {"id": topic_id, "title": tg.nodes[topic_id].title, **tally(items_under(tg, topic_id), progress)}
-        kids = [c for c in tg.children(topic_id) if tg.nodes[c].is_topic] if level < depth else []
-        data["children"] = [entry(k, level + 1) for k in kids]
-        return data
-
-    return [entry(root, 1) for root in tg.roots()]
+def _tally(counts: list[int]) -> dict[str, int]:
+    return {"read": counts[0], "reading": counts[1], "skipped": counts[2], "total": counts[3]}
 
 
-def list_progress(tg, progress: Mapping[str, str]) -> list[dict[str, Any]]:
-    """Each reading list's items (the lists that cite them), in the order lists appear."""
-    members: dict[str, list[str]] = {}
+def _reported_topics(tg, depth: int) -> list[tuple[str, int]]:
+    """The topics shown, with their level: roots, then (depth 2) their sub-topics."""
+    shown = []
+
+    def walk(topic_id: str, level: int) -> None:
+        shown.append((topic_id, level))
+        if level < depth:
+            for child in tg.children(topic_id):
+                if tg.nodes[child].kind == "topic":
+                    walk(child, level + 1)
+
+    for root in tg.roots():
+        walk(root, 1)
+    return shown
+
+
+def progress_tallies(tg, progress: Mapping[str, str], depth: int = 2) -> dict[str, Any]:
+    """Totals, per-topic and per-list tallies from one pass over the items.
+
+    Items are first grouped by (their topics, their lists, their status), a
+    handful of groups, which are then spread over the shown topics: each item
+    counts once under every shown topic above it, however many paths lead
+    there, and once per list that cites it.
+    """
+    groups: Counter = Counter()
     for node in tg.nodes.values():
-        if not node.is_topic:
-            for name in node.lists:
-                members.setdefault(name, []).append(node.id)
+        if node.kind != "topic":
+            sources = node.sources
+            names = (sources[0].list,) if len(sources) == 1 else tuple(node.lists)
+            groups[(tuple(node.topics), names, progress.get(node.id))] += 1
+
+    shown = _reported_topics(tg, depth)
+    shown_ids = {t for t, _ in shown}
+    above: dict[str, frozenset[str]] = {}  # topic -> the shown topics at or above it
+
+    def shown_above(topic_id: str, trail: frozenset[str] = frozenset()) -> frozenset[str]:
+        if topic_id not in above:
+            found = {topic_id} & shown_ids
+            for parent in tg.nodes[topic_id].topics:
+                if parent not in trail:
+                    found |= shown_above(parent, trail | {topic_id})
+            above[topic_id] = frozenset(found)
+        return above[topic_id]
+
+    slot = {status: i for i, status in enumerate(COUNTED)}
+    topic_counts = {t: [0, 0, 0, 0] for t in shown_ids}
+    list_counts: dict[str, list[int]] = {}
+    totals = [0, 0, 0, 0]
+    for (topics, names, status), count in groups.items():
+        index = slot.get(status)
+        targets = set().union(*map(shown_above, topics))
+        for counts in [totals, *(topic_counts[t] for t in targets),
+                       *(list_counts.setdefault(n, [0, 0, 0, 0]) for n in names)]:
+            counts[3] += count
+            if index is not None:
+                counts[index] += count
+
+    tree: list[dict[str, Any]] = []
+    stack: list[list[dict[str, Any]]] = []
+    for topic_id, level in shown:
+        entry = {"id": topic_id, "title": tg.nodes[topic_id].title, **_tally(topic_counts[topic_id]),
+                 "children": []}
+        del stack[level - 1:]
+        (stack[-1] if stack else tree).append(entry)
+        stack.append(entry["children"])
     titles = {}
     for list_id, info in tg.lists.items():
         titles[list_id] = titles[info.get("file", list_id)] = info.get("title") or list_id
-    return [{"list": name, "title": titles.get(name, name), **tally(ids, progress)}
-            for name, ids in members.items()]
+    lists = [{"list": name, "title": titles.get(name, name), **_tally(counts)}
+             for name, counts in list_counts.items()]
+    return {"totals": _tally(totals), "topics": tree, "lists": lists}
 
 
 def week_start(day: date) -> date:
@@ -79,21 +125,22 @@ def streak_length(read_days: set[date], today: date) -> int:
 
 
 def current_streak(store, today: date, recent: list[datetime], window_start: date) -> int:
-    """The streak, fetching older reads only while it runs back past what we have."""
+    """The streak: reads already fetched cover the window; older days are probed a batch at a time."""
     days = {t.astimezone().date() for t in recent}
-    start = window_start
-    span = 64
+    length = streak_length(days, today)
+    first = (today if today in days else today - timedelta(days=1)) - timedelta(days=length - 1)
+    if length == 0 or first > window_start:
+        return length  # the day before the streak is inside the window, so it had no read
+    day, batch = first - timedelta(days=1), 32
     while True:
-        length = streak_length(days, today)
-        first = (today if today in days else today - timedelta(days=1)) - timedelta(days=length - 1)
-        if length == 0 or first > start:
-            return length
-        older = store.read_times(since=local_midnight(start - timedelta(days=span)), until=local_midnight(start))
-        if not older:
-            return length
-        days.update(t.astimezone().date() for t in older)
-        start -= timedelta(days=span)
-        span *= 2
+        probes = [day - timedelta(days=i) for i in range(batch)]
+        found = store.days_with_reads([(local_midnight(d), local_midnight(d + timedelta(days=1))) for d in probes])
+        for hit in found:
+            if not hit:
+                return length
+            length += 1
+        day -= timedelta(days=batch)
+        batch = min(batch * 2, 512)
 
 
 def summary(tg, store, progress: Mapping[str, str], today: date | None = None) -> dict[str, Any]:
@@ -101,13 +148,13 @@ def summary(tg, store, progress: Mapping[str, str], today: date | None = None) -
     today = today or date.today()
     window_start = week_start(today) - timedelta(weeks=WEEKS - 1)
     recent = store.read_times(since=local_midnight(window_start))
-    items = [n.id for n in tg.nodes.values() if not n.is_topic]
+    tallies = progress_tallies(tg, progress)
     return {
-        "totals": tally(items, progress),
+        "totals": tallies["totals"],
         "recorded": store.status_totals(),
         "notes": store.note_count(),
-        "topics": topic_progress(tg, progress),
-        "lists": list_progress(tg, progress),
+        "topics": tallies["topics"],
+        "lists": tallies["lists"],
         "weekly_reads": weekly_reads(recent, today),
         "streak_days": current_streak(store, today, recent, window_start),
     }

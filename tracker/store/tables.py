@@ -46,12 +46,14 @@ class Progress(SQLModel, table=True):
     """The current status of one node (no row means unread)."""
 
     __tablename__ = "progress"
+    # Covering index: all statuses in change order is an index-only scan.
+    __table_args__ = (sa.Index("ix_progress_updated_at", "updated_at", "node_id", "status"),)
 
     node_id: str = Field(primary_key=True)
     status: str
     started_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)
     finished_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)
-    updated_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
 
 
 class StatusChange(SQLModel, table=True):

@@ -25,7 +25,7 @@ def upgrade() -> None:
         sa.Column("finished_at", UTC_TIME, nullable=True),
         sa.Column("updated_at", UTC_TIME, nullable=False),
     )
-    op.create_index("ix_progress_updated_at", "progress", ["updated_at"])
+    op.create_index("ix_progress_updated_at", "progress", ["updated_at", "node_id", "status"])
     op.create_table(
         "status_history",
         sa.Column("id", sa.Integer(), primary_key=True),
