@@ -27,7 +27,7 @@ class NodeActions:
         if node_id is None:
             return
         try:
-            changed = self.session.mark(node_id, status)
+            changed = self.session.mark(node_id, status, at=self.clock())
         except UserError as err:
             self.report(err)
             return

@@ -12,7 +12,7 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from textual import work
@@ -64,10 +64,10 @@ class TrackerApp(NodeActions, RunActions, App[int]):
     COMMANDS = App.COMMANDS | {NodeSearch}
 
     def __init__(self, ctx, *, implementations_root: Path | None = None,
-                 today: Callable[[], date] = date.today) -> None:
+                 clock: Callable[[], datetime] | None = None) -> None:
         super().__init__()
         self.session = Session(ctx, implementations_root)
-        self.today = today
+        self.clock = clock or (lambda: datetime.now(timezone.utc))  # tests freeze it
         self.selected: str | None = None
         self.load_error = ""
         self.user_keymap: dict[str, str] = {}
@@ -130,6 +130,9 @@ class TrackerApp(NodeActions, RunActions, App[int]):
                 fh.write(json.dumps({"event": event, "t": time.time()}) + "\n")
 
     # shared helpers for screens and actions ----------------------------------------
+    def today(self) -> date:
+        return self.clock().astimezone().date()
+
     def select(self, node_id: str | None) -> None:
         """Record the node the user last highlighted; the node keys act on it."""
         if node_id != self.selected:
@@ -164,6 +167,9 @@ class TrackerApp(NodeActions, RunActions, App[int]):
     def action_show_mode(self, mode: str) -> None:
         if self.current_mode != mode:
             self.switch_mode(mode)
+
+    def action_search(self) -> None:
+        self.action_command_palette()
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen

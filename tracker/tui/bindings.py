@@ -11,7 +11,7 @@ from textual.binding import Binding
 APP_BINDINGS = [
     Binding("q", "quit", "Quit", id="quit"),
     Binding("question_mark", "help", "Help", key_display="?", id="help"),
-    Binding("slash", "command_palette", "Search", key_display="/", id="search"),
+    Binding("slash", "search", "Search", key_display="/", id="search"),  # ctrl+p stays the palette key too
     Binding("b", "show_mode('browse')", "Browse", id="show_browse"),
     Binding("n", "show_mode('next')", "Next up", id="show_next"),
     Binding("d", "show_mode('dashboard')", "Dashboard", id="show_dashboard"),
@@ -41,5 +41,9 @@ NOTES_BINDINGS = [
     Binding("ctrl+s", "save", "Save", id="save_notes"),
 ]
 
-ALL_BINDINGS = APP_BINDINGS + BROWSE_BINDINGS + NOTES_BINDINGS
+PATH_BINDINGS = [Binding("escape", "dismiss", "Close", id="close_path")]
+
+HELP_BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close", id="close_help")]
+
+ALL_BINDINGS = APP_BINDINGS + BROWSE_BINDINGS + NOTES_BINDINGS + PATH_BINDINGS + HELP_BINDINGS
 BINDING_IDS = {b.id for b in ALL_BINDINGS if b.id}

@@ -8,7 +8,7 @@ notification; nothing here imports Textual, so it is tested on its own.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -83,11 +83,11 @@ class Session:
         return self.progress.get(node_id, "unread")
 
     # marking -------------------------------------------------------------------
-    def mark(self, node_id: str, status: str) -> bool:
+    def mark(self, node_id: str, status: str, at: datetime | None = None) -> bool:
         """Set one unit's status; False when it already had it. Topics are marked through their items."""
         if node_id not in self.graph.nodes or not self.graph.is_unit(node_id):
             raise UserError("a topic is tracked through its items: mark those instead")
-        changes = self.store.mark(node_id, status)
+        changes = self.store.mark(node_id, status, at=at)
         if not any(c.changed for c in changes):
             return False
         self.progress[node_id] = status

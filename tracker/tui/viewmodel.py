@@ -160,7 +160,7 @@ class GraphView:
                 for d in sorted(tg.in_ids(node_id, REQUIRES), key=lambda i: sort_key(tg.nodes[i]))]
         related = dict.fromkeys(tg.out_ids(node_id, RELATED) + tg.in_ids(node_id, RELATED))
         out += [Relation("related", r, tg.nodes[r].title, status=progress.get(r, "unread")) for r in related]
-        links = ([(node.url, "link")] if node.url else []) + [(l.url, l.label or l.kind or "link") for l in node.links]
+        links = ([(node.url, "")] if node.url else []) + [(l.url, l.label or l.kind or "link") for l in node.links]
         out += [Relation("link", url, label) for url, label in dict(links).items()]
         return out
 

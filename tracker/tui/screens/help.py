@@ -5,17 +5,16 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ..bindings import APP_BINDINGS, BROWSE_BINDINGS, NOTES_BINDINGS
+from ..bindings import APP_BINDINGS, BROWSE_BINDINGS, HELP_BINDINGS, NOTES_BINDINGS, PATH_BINDINGS
 from ..settings import keymap_path, settings_path
 
 
 class HelpScreen(ModalScreen):
-    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close", id="close_help")]
+    BINDINGS = HELP_BINDINGS
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-dialog"):
@@ -29,7 +28,8 @@ class HelpScreen(ModalScreen):
         table.add_column("Does")
         table.add_column("Binding id", style="dim", no_wrap=True)
         for section, bindings in (("Everywhere", APP_BINDINGS), ("Browse", BROWSE_BINDINGS),
-                                  ("Notes editor", NOTES_BINDINGS)):
+                                  ("Notes editor", NOTES_BINDINGS), ("Learning path", PATH_BINDINGS),
+                                  ("This help", HELP_BINDINGS)):
             table.add_row(Text(section, style="bold underline"), "", "")
             for binding in bindings:
                 keys = keymap.get(binding.id, binding.key_display or binding.key)

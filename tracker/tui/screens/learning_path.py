@@ -4,27 +4,30 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
 
+from ..bindings import PATH_BINDINGS
 from ..literal import literal
 from ..widgets.node_list import NodeList
 
 
-class LearningPathScreen(ModalScreen):
-    BINDINGS = [Binding("escape", "dismiss", "Close", id="close_path")]
+class LearningPathScreen(Screen):
+    """A full screen, not a modal one: the app's mark keys must keep working on the steps."""
+
+    BINDINGS = PATH_BINDINGS
+    TITLE = "Learning path"
 
     def __init__(self, target: str) -> None:
         super().__init__()
         self.target = target
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="path-dialog"):
-            yield Static(id="path-heading", classes="screen-heading")
-            yield NodeList(id="path-steps")
-            yield Static("Enter shows a step in the tree · r/i/s/u mark it · Esc closes", classes="hint")
+        yield Header()
+        yield Static(id="path-heading", classes="screen-heading")
+        yield NodeList(id="path-steps")
+        yield Static("Enter shows a step in the tree · r/i/s/u mark it · Esc closes", classes="hint")
+        yield Footer()
 
     def on_mount(self) -> None:
         # The plan is fixed when opened, so steps marked meanwhile stay visible with their new status.

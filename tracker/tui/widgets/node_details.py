@@ -37,9 +37,9 @@ class RelationList(OptionList):
         for index, rel in enumerate(self.relations):
             line = Text(f"{rel.kind:<10}", style=RELATION_STYLES.get(rel.kind, ""))
             if rel.kind == "link":
-                line.append_text(literal(rel.title, "bold"))
-                line.append("  ")
-                line.append_text(literal(rel.target, "dim"))
+                if rel.title:
+                    line.append_text(literal(rel.title + "  ", "bold"))
+                line.append_text(literal(rel.target, "underline"))
             else:
                 line.append(STATUS_MARKS.get(rel.status, "[ ]") + " ", style=STATUS_STYLES.get(rel.status, ""))
                 line.append_text(literal(rel.title))

@@ -1,0 +1,152 @@
+"""Browsing: the lazy DAG tree with counts, filters, the details pane, jumping and links."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.tui.conftest import at, loaded, row_labels, wait_for
+from tracker.tui.widgets.node_details import NodeDetails, RelationList
+from tracker.tui.widgets.topic_tree import TopicTree
+
+
+def browse(app):
+    return app.screen_stack[0]
+
+
+def test_tree_expands_lazily_and_shows_an_item_under_each_of_its_topics(make_app, store):
+    store.mark("perceptron", "read", at=at(1))
+
+    async def main():
+        app = make_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await loaded(pilot)
+            tree = app.screen.query_one(TopicTree)
+            assert row_labels(tree) == ["Course  1/7", "Not filed under a topic  0/1"]
+            course = tree.root.children[0]
+            assert len(course.children) == 0  # nothing built before it is opened
+            await pilot.press("enter")  # the cursor starts on Course
+            await wait_for(pilot, lambda: course.is_expanded)
+            await pilot.press("down", "enter", "down", "down", "down", "down", "down", "enter")
+            await pilot.press("down", "down", "down", "down", "enter")
+            await wait_for(pilot, lambda: all(c.is_expanded for c in course.children))
+            assert row_labels(tree) == [
+                "Course  1/7",
+                "  Basics  1/4",
+                "    [x] The Perceptron  paper",
+                "    [ ] Learning representations by back-propagating errors  paper",
+                "    [ ] [bold red]x[/] not markup  article",
+                "    [ ] Escape red title  video",
+                "  Advanced  0/3",
+                "    [ ] Attention Is All You Need  paper",
+                "    [ ] A demo that never ends  code",
+                "    [ ] Code that is not installed  code",
+                "  Classics  0/1",
+                "    [ ] Learning representations by back-propagating errors  paper",
+                "Not filed under a topic  0/1",
+            ]
+            assert len(tree._rows["backprop"]) == 2
+
+    asyncio.run(main())
+
+
+def test_filters_hide_finished_items_and_other_kinds(make_app, store):
+    store.mark("perceptron", "read", at=at(1))
+    store.mark("markup-title", "skipped", at=at(1))
+
+    async def main():
+        app = make_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await loaded(pilot)
+            tree = app.screen.query_one(TopicTree)
+            app.jump_to("perceptron")
+            await wait_for(pilot, lambda: tree.cursor_node is not None and tree.cursor_node.data == "perceptron")
+            await pilot.press("f")
+            await pilot.pause()
+            assert row_labels(tree) == [
+                "Course  2/7",
+                "  Basics  2/4",
+                "    [ ] Learning representations by back-propagating errors  paper",
+                "    [ ] Escape red title  video",
+                "  Advanced  0/3",
+                "  Classics  0/1",
+                "Not filed under a topic  0/1",
+            ]
+            assert tree.border_subtitle == "hiding read/skipped"
+            await pilot.press("f", "k")  # done shown again; kinds cycle from "every kind" to "article"
+            await pilot.pause()
+            assert tree.filter.kind == "article" and not tree.filter.hide_done
+            assert row_labels(tree) == ["Course  2/7", "  Basics  2/4", "    [-] [bold red]x[/] not markup  article"]
+            await pilot.press("k")  # book: only the unfiled one
+            await pilot.pause()
+            assert row_labels(tree) == ["Not filed under a topic  0/1"]
+
+    asyncio.run(main())
+
+
+def test_details_show_facts_status_dates_relations_code_and_notes(make_app, store):
+    store.mark("perceptron", "read", at=at(1))
+    store.mark("backprop", "reading", at=at(2))
+    store.mark("backprop", "read", at=at(5))
+    store.add_note("backprop", "# Heading\n\nA **bold** idea with [red]literal[/] brackets")
+    run_id = store.start_run("backprop", "tiny", "demo")
+    store.finish_run(run_id, outcome="passed", exit_code=0, verdict="reproduced")
+
+    async def main():
+        app = make_app()
+        async with app.run_test(size=(140, 50)) as pilot:
+            await loaded(pilot)
+            app.jump_to("backprop")
+            details = app.screen.query_one(NodeDetails)
+            await wait_for(pilot, lambda: details.node_id == "backprop")
+            text = lambda wid: str(details.query_one(wid).render())  # noqa: E731
+            assert text("#details-title") == "Learning representations by back-propagating errors"
+            facts = text("#details-facts")
+            assert "paper  1986  id backprop" in facts
+            assert "read  started 2024-03-02  finished 2024-03-05" in facts
+            assert "David Rumelhart, Geoffrey Hinton, Ronald Williams" in facts
+            assert "from     course.md:4" in facts and "topics   Basics, Classics" in facts
+            rel = details.query_one(RelationList)
+            lines = [str(rel.get_option_at_index(i).prompt) for i in range(rel.option_count)]
+            assert lines[0] == "requires  [x] The Perceptron  Backprop trains multilayer perceptrons"
+            assert lines[1] == "needed by [ ] Attention Is All You Need  Trained end to end with backprop"
+            assert lines[2] == "link      https://example.org/backprop"
+            assert lines[-1] == "link      Lecture notes  https://example.org/backprop-notes"
+            code = text("#details-code")
+            assert "implementations/tiny  Tiny demo" in code and "claim    loss falls below 0.25" in code
+            assert "demo     last run passed · claim reproduced · " in code
+            assert "tests    never run (t)" in code
+            notes = details.query_one("#details-notes")
+            await wait_for(pilot, lambda: len(notes.children) >= 2)
+            assert "[red]literal[/]" in notes.source
+
+    asyncio.run(main())
+
+
+def test_relations_jump_to_a_prerequisite_and_open_only_safe_links(make_app, monkeypatch):
+    opened = []
+
+    async def main():
+        app = make_app()
+        monkeypatch.setattr(app, "open_url", lambda url, **kw: opened.append(url))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await loaded(pilot)
+            app.jump_to("transformer")
+            tree = app.screen.query_one(TopicTree)
+            await wait_for(pilot, lambda: tree.cursor_node is not None and tree.cursor_node.data == "transformer")
+            rel = app.screen.query_one(RelationList)
+            rel.focus()
+            await pilot.press("home", "enter")  # the first relation: requires backprop
+            await wait_for(pilot, lambda: tree.cursor_node.data == "backprop")
+            assert app.selected == "backprop" and tree.has_focus
+            assert tree.path_of(tree.cursor_node) == ("course", "basics", "backprop")
+            await pilot.press("o")
+            assert opened == ["https://example.org/backprop"]
+            kinds = [r.kind for r in rel.relations]
+            rel.focus()
+            rel.highlighted = kinds.index("link") + 1  # javascript: link
+            await pilot.press("enter")
+            await pilot.pause()
+            assert opened == ["https://example.org/backprop"]
+            assert any("only http and https" in n.message for n in app._notifications)
+
+    asyncio.run(main())

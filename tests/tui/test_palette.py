@@ -1,0 +1,53 @@
+"""The command palette: fuzzy node search that jumps, the app's commands, literal titles."""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual.command import CommandList, CommandPalette
+
+from tests.tui.conftest import loaded, screen_text, wait_for
+from tracker.tui.widgets.topic_tree import TopicTree
+
+
+def prompts(app) -> list[str]:
+    options = app.screen.query_one(CommandList)
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+async def search(pilot, text: str, expect: str) -> None:
+    await pilot.press("ctrl+p")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, CommandPalette))
+    await pilot.press(*text)
+    await wait_for(pilot, lambda: any(expect in p for p in prompts(pilot.app)))
+
+
+def test_palette_finds_a_node_by_alias_and_jumps_to_it(make_app):
+    async def main():
+        app = make_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await loaded(pilot)
+            await search(pilot, "rosenblatt", "The Perceptron")
+            assert prompts(app)[0].startswith("The Perceptron  paper")
+            await pilot.press("down", "enter")
+            tree = app.screen_stack[0].query_one(TopicTree)
+            await wait_for(pilot, lambda: tree.cursor_node is not None and tree.cursor_node.data == "perceptron")
+            assert app.selected == "perceptron" and not isinstance(app.screen, CommandPalette)
+
+    asyncio.run(main())
+
+
+def test_palette_searches_authors_lists_commands_and_shows_titles_literally(make_app):
+    async def main():
+        app = make_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await loaded(pilot)
+            await search(pilot, "mallory", "not markup")
+            assert prompts(app)[0] == "[bold red]x[/] not markup  article\n[i]Mallory[/i] · markup-title, matched author"
+            assert "[bold red]x[/] not markup" in screen_text(app)
+            await pilot.press("escape")
+            await search(pilot, "dashboard", "Dashboard")
+            await pilot.press("down", "enter")
+            await wait_for(pilot, lambda: app.current_mode == "dashboard")
+
+    asyncio.run(main())
