@@ -197,7 +197,7 @@ def test_renamed_node_keeps_its_progress_and_orphans_are_reported_and_reattached
     assert [n["body"] for n in as_json(cli("notes", "transformer", "--json", graph_dir=renamed))] == [
         "multi-head attention"]
     report = as_json(cli("doctor", "--json", graph_dir=renamed))
-    assert report["orphans"] == []
+    assert (report["schema"], report["integrity_problems"], report["orphans"]) == ("0002", [], [])
     assert [(r["node_id"], r["current_id"]) for r in report["renamed"]] == [("attention-is-all-you-need", "transformer")]
 
     removed = write_graph(cli.tmp / "graph-v3", attention_id=None)
@@ -256,22 +256,20 @@ def run_tracker(*args: str, env_dir) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.slow
-def test_real_process_marks_and_reports_errors_without_traceback(cli):
+def test_real_process_marks_and_exits_0(cli):
     common = ["--graph-data", str(cli.graph), "--db", str(cli.db)]
     ok = run_tracker("mark", "resnet", "alexnet", "read", "--json", *common, env_dir=cli.tmp)
     assert ok.returncode == 0, ok.stderr
     assert [d["id"] for d in json.loads(ok.stdout)] == ["resnet", "alexnet"]
-    bad = run_tracker("mark", "no-such-paper", "read", *common, env_dir=cli.tmp)
-    assert bad.returncode == 1
-    assert bad.stderr.startswith("tracker: unknown node 'no-such-paper'") and "Traceback" not in bad.stderr
-    assert bad.stdout == ""
+    assert ok.stderr == ""
 
 
 @pytest.mark.slow
-def test_real_process_refuses_a_text_file_as_database(cli):
+def test_real_process_refuses_a_text_file_as_database_without_traceback(cli):
     text = cli.tmp / "notes.md"
     text.write_text("# my notes\n")
-    proc = run_tracker("stats", "--graph-data", str(cli.graph), "--db", str(text), env_dir=cli.tmp)
+    proc = run_tracker("mark", "lstm", "read", "--graph-data", str(cli.graph), "--db", str(text), env_dir=cli.tmp)
     assert proc.returncode == 1
     assert proc.stderr == f"tracker: {text} is not a tracker database (not an SQLite file); left it untouched\n"
+    assert proc.stdout == ""
     assert text.read_text() == "# my notes\n"

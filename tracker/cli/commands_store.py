@@ -287,23 +287,29 @@ def cmd_doctor(ctx) -> int:
     if ctx.args.reattach:
         return _reattach(ctx, *ctx.args.reattach)
     store = ctx.store
+    problems = store.integrity_problems()
+    schema = store.schema_revision()
     records = store.record_counts()
     orphans = [r for r in records.values() if current_id(ctx, r.node_id) is None]
     renamed = [r for r in records.values()
                if r.node_id not in ctx.graph.nodes and current_id(ctx, r.node_id) is not None]
     if ctx.json:
-        ctx.print_json({"database": store.location, "nodes_with_records": len(records),
+        ctx.print_json({"database": store.location, "schema": schema, "integrity_problems": problems,
+                        "nodes_with_records": len(records),
                         "orphans": [vars(r) for r in orphans],
                         "renamed": [dict(vars(r), current_id=current_id(ctx, r.node_id)) for r in renamed]})
         return 0
     c = ctx.console
-    c.print(Text("database ", style="dim") + safe(store.location) + Text(f"  ({len(records)} nodes with records)"))
+    c.print(Text("database ", style="dim") + safe(store.location)
+            + Text(f"  (schema {schema}, {len(records)} nodes with records)"))
+    for problem in problems:
+        c.print(Text("integrity  ", style="red") + safe(problem))
     for r in renamed:
         c.print(Text("renamed  ", style="cyan") + safe(r.node_id) + Text(" → ")
                 + safe(current_id(ctx, r.node_id)) + Text("  (shown under the new id)", style="dim"))
     if not orphans:
         c.print(Text("no orphaned records", style="green"))
-        return 0
+        return 1 if problems else 0
     c.print(Text(f"{len(orphans)} node id(s) with records are not in the graph (kept, never deleted):",
                  style="yellow"))
     for r in orphans:
@@ -311,7 +317,7 @@ def cmd_doctor(ctx) -> int:
         line.append(f"  status {r.status or '-'}, {r.history} changes, {r.notes} notes, {r.runs} runs", style="dim")
         c.print(line)
     c.print(Text("re-attach with: tracker doctor --reattach OLD NEW", style="dim"))
-    return 0
+    return 1 if problems else 0
 
 
 def _reattach(ctx, old: str, new_key: str) -> int:

@@ -334,6 +334,18 @@ class Store:
 
     # maintenance ----------------------------------------------------------
 
+    def schema_revision(self) -> str | None:
+        with self.connection() as conn:
+            return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+    def integrity_problems(self) -> list[str]:
+        """SQLite's own consistency check (empty when healthy; not available elsewhere)."""
+        if self.engine.dialect.name != "sqlite":
+            return []
+        with self.connection() as conn:
+            found = [row[0] for row in conn.exec_driver_sql("PRAGMA quick_check")]
+        return [] if found == ["ok"] else found
+
     def node_ids(self) -> set[str]:
         """Every node id that has a status, a history entry or a note."""
         query = sa.union(*(sa.select(t.c.node_id) for t in (PROGRESS, HISTORY, NOTES)))
