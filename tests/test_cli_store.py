@@ -198,7 +198,8 @@ def test_renamed_node_keeps_its_progress_and_orphans_are_reported_and_reattached
         "multi-head attention"]
     report = as_json(cli("doctor", "--json", graph_dir=renamed))
     assert (report["schema"], report["integrity_problems"], report["orphans"]) == ("0002", [], [])
-    assert [(r["node_id"], r["current_id"]) for r in report["renamed"]] == [("attention-is-all-you-need", "transformer")]
+    assert [(r["node_id"], r["current_id"]) for r in report["renamed"]] == [
+        ("attention-is-all-you-need", "transformer")]
 
     removed = write_graph(cli.tmp / "graph-v3", attention_id=None)
     cli("mark", "lstm", "reading", graph_dir=removed)  # lstm has newer progress than the orphan
