@@ -17,6 +17,7 @@ def isolated_user_data(tmp_path_factory, monkeypatch):
     """Every test gets its own data folder and database; the real ones are never touched."""
     data = tmp_path_factory.mktemp("userdata")
     monkeypatch.setenv("TRACKER_DATA_DIR", str(data))
+    monkeypatch.setenv("TRACKER_CACHE_DIR", str(data / "cache"))
     monkeypatch.delenv("TRACKER_DB", raising=False)
     monkeypatch.delenv("TRACKER_GRAPH_DATA", raising=False)
     return data

@@ -140,3 +140,23 @@ def test_missing_implementation_is_a_warning_not_an_error(write_layer):
     folder = write_layer("nodes:\n  - {id: a, kind: paper, title: A, implementation: nope}\n")
     graph = load_graph(folder, known_implementations={"backprop"})
     assert len(graph.warnings) == 1 and "implementation 'nope' is not installed" in graph.warnings[0]
+
+
+def test_cached_graph_is_reused_and_invalidated_by_edits(write_layer, tmp_path, monkeypatch):
+    from tracker.graph.cache import load_graph_cached
+
+    monkeypatch.setenv("TRACKER_CACHE_DIR", str(tmp_path / "cache"))
+    folder = write_layer("nodes:\n  - {id: a, kind: paper, title: A}\n")
+    first = load_graph_cached([folder])
+    assert list((tmp_path / "cache").glob("graph-*.pickle"))
+    second = load_graph_cached([folder])
+    assert second.nodes["a"].title == "A" and second is not first
+    import os
+    import time
+
+    write_layer("nodes:\n  - {id: a, kind: paper, title: A changed}\n")
+    os.utime(folder / "layer.yaml", ns=(time.time_ns(), time.time_ns() + 10**9))
+    assert load_graph_cached([folder]).nodes["a"].title == "A changed"
+    write_layer("nodes:\n  - {id: a, kind: paper, title: A, colour: red}\n")
+    with pytest.raises(GraphError):
+        load_graph_cached([folder])  # invalid data is never served from an older cache

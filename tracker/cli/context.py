@@ -28,7 +28,8 @@ class Context:
 
     @cached_property
     def graph(self):
-        from ..graph.loader import GraphError, load_graph
+        from ..graph.cache import load_graph_cached
+        from ..graph.loader import GraphError
         from ..impl_meta import MetaError, discover
 
         try:
@@ -36,9 +37,10 @@ class Context:
         except MetaError as err:
             raise UserError(str(err)) from None
         try:
-            return load_graph(graph_dirs(getattr(self.args, "graph_data", None)), known_implementations=known)
+            graph = load_graph_cached(graph_dirs(getattr(self.args, "graph_data", None)), known_implementations=known)
         except GraphError as err:
             raise UserError("invalid graph data:\n" + "\n".join(f"  {p}" for p in err.problems)) from None
+        return graph
 
     @cached_property
     def store(self):

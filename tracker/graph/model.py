@@ -96,6 +96,7 @@ class TopicGraph:
     title_index: dict[str, str]
     lists: dict[str, dict]
     warnings: list[str] = field(default_factory=list)
+    cache: dict = field(default_factory=dict, repr=False, compare=False)  # derived facts; the graph never changes
 
     def __contains__(self, node_id: str) -> bool:
         return node_id in self.nodes
@@ -136,8 +137,11 @@ class TopicGraph:
 
     def is_unit(self, node_id: str) -> bool:
         """Something to study and mark: any non-topic node, or a topic with nothing under it (a concept)."""
-        node = self.nodes[node_id]
-        return not node.is_topic or not any(d["kind"] == PART_OF for _, _, d in self.graph.in_edges(node_id, data=True))
+        units = self.cache.get("units")
+        if units is None:
+            parents = {v for _, v, d in self.graph.edges(data=True) if d["kind"] == PART_OF}
+            units = self.cache["units"] = {n.id for n in self.nodes.values() if not n.is_topic or n.id not in parents}
+        return node_id in units
 
     def roots(self) -> list[str]:
         """Topics with no parent topic, in source order."""

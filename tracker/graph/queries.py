@@ -16,8 +16,19 @@ from .identity import fold, normalize_title
 from .model import DONE_STATUSES, PART_OF, REQUIRES, Node, TopicGraph, sort_key
 
 
+def _cached(tg: TopicGraph, name: str, key: str, compute):
+    table = tg.cache.setdefault(name, {})
+    if key not in table:
+        table[key] = compute()
+    return table[key]
+
+
 def ancestors(tg: TopicGraph, node_id: str) -> list[str]:
     """Every topic the node sits under, transitively."""
+    return _cached(tg, "ancestors", node_id, lambda: _ancestors(tg, node_id))
+
+
+def _ancestors(tg: TopicGraph, node_id: str) -> list[str]:
     seen: dict[str, None] = {}
     stack = list(tg.out_ids(node_id, PART_OF))
     while stack:
@@ -30,6 +41,10 @@ def ancestors(tg: TopicGraph, node_id: str) -> list[str]:
 
 def items_under(tg: TopicGraph, topic_id: str) -> list[str]:
     """Every study unit under a topic (items and leaf concepts), transitively, in source order."""
+    return list(_cached(tg, "items_under", topic_id, lambda: _items_under(tg, topic_id)))
+
+
+def _items_under(tg: TopicGraph, topic_id: str) -> list[str]:
     seen: set[str] = set()
     items: list[str] = []
     stack = [topic_id]
@@ -48,6 +63,10 @@ def items_under(tg: TopicGraph, topic_id: str) -> list[str]:
 
 def direct_prerequisites(tg: TopicGraph, node_id: str) -> list[str]:
     """Required nodes: the node's own, plus those of every topic above it."""
+    return _cached(tg, "direct_prerequisites", node_id, lambda: _direct_prerequisites(tg, node_id))
+
+
+def _direct_prerequisites(tg: TopicGraph, node_id: str) -> list[str]:
     required = list(tg.out_ids(node_id, REQUIRES))
     for topic in ancestors(tg, node_id):
         required.extend(tg.out_ids(topic, REQUIRES))
@@ -56,6 +75,10 @@ def direct_prerequisites(tg: TopicGraph, node_id: str) -> list[str]:
 
 def prerequisite_items(tg: TopicGraph, node_id: str) -> list[str]:
     """Direct prerequisites with topics expanded into their items."""
+    return list(_cached(tg, "prerequisite_items", node_id, lambda: _prerequisite_items(tg, node_id)))
+
+
+def _prerequisite_items(tg: TopicGraph, node_id: str) -> list[str]:
     out: list[str] = []
     for req in direct_prerequisites(tg, node_id):
         if not tg.is_unit(req):
@@ -78,12 +101,25 @@ def ready(tg: TopicGraph, progress: Mapping[str, str], limit: int | None = None,
     """
     scope = set(items_under(tg, topic)) if topic else None
     candidates = []
+    topic_done: dict[str, bool] = {}
+
+    def satisfied(req: str, node_id: str) -> bool:
+        if tg.is_unit(req):
+            return is_done(progress.get(req))
+        members = _cached(tg, "items_under", req, lambda: _items_under(tg, req))
+        if req not in topic_done:  # one pass per topic per query, not per dependent
+            topic_done[req] = all(is_done(progress.get(i)) for i in members)
+        if topic_done[req]:
+            return True
+        # A node inside the topic it requires (a paper listed in two weeks) does not wait for itself.
+        return node_id in members and all(is_done(progress.get(i)) for i in members if i != node_id)
+
     for node in tg.nodes.values():
         if not tg.is_unit(node.id) or (scope is not None and node.id not in scope):
             continue
         if progress.get(node.id, "unread") != "unread":
             continue
-        if all(is_done(progress.get(p)) for p in prerequisite_items(tg, node.id)):
+        if all(satisfied(r, node.id) for r in direct_prerequisites(tg, node.id) if r != node.id):
             candidates.append(node)
     candidates.sort(key=_rank)
     ids = [n.id for n in candidates]
@@ -142,7 +178,7 @@ def _fields(node: Node) -> list[tuple[str, str]]:
     return fields
 
 
-def _fuzzy(query: str, text: str) -> float:
+def _fuzzy(query: str, text: str, typos: bool = False) -> float:
     """0..1: exact > prefix > word match > substring > in-order subsequence."""
     text = fold(text)
     if not text:
@@ -162,7 +198,7 @@ def _fuzzy(query: str, text: str) -> float:
     for ch in query:
         found = text.find(ch, pos)
         if found < 0:
-            return _typo_score(query, words)
+            return _typo_score(query, words) if typos else 0.0
         gaps += found - pos
         pos = found + 1
     return max(0.1, 0.5 - gaps / (4 * len(text)))
@@ -183,21 +219,28 @@ def search(tg: TopicGraph, query: str, limit: int = 20, kinds: set[str] | None =
     q = " ".join(fold(query).split())
     if not q:
         return []
+    hits = _search_pass(tg, q, kinds, typos=False)
+    if not hits:  # nothing matched as typed: forgive typos (slower, so only now)
+        hits = _search_pass(tg, q, kinds, typos=True)
+    hits.sort(key=lambda h: (-h.score, -len(tg.nodes[h.id].lists), tg.nodes[h.id].title.lower()))
+    return hits[:limit]
+
+
+def _search_pass(tg: TopicGraph, q: str, kinds: set[str] | None, typos: bool) -> list[SearchHit]:
     hits: list[SearchHit] = []
     for node in tg.nodes.values():
         if kinds and node.kind not in kinds:
             continue
         best = (0.0, "")
         for name, text in _fields(node):
-            score = _fuzzy(q, text)
+            score = _fuzzy(q, text, typos)
             if name != "title":
                 score *= 0.95
             if score > best[0]:
                 best = (score, name)
         if best[0] >= 0.3:
             hits.append(SearchHit(node.id, best[0], best[1]))
-    hits.sort(key=lambda h: (-h.score, -len(tg.nodes[h.id].lists), tg.nodes[h.id].title.lower()))
-    return hits[:limit]
+    return hits
 
 
 def topic_counts(tg: TopicGraph, progress: Mapping[str, str] | None = None) -> dict[str, tuple[int, int]]:

@@ -194,7 +194,8 @@ def _week_order(parsed: ParsedList, topic_ids: dict, nodes: list[dict]) -> None:
 
 def layer_yaml(layer: dict) -> str:
     header = f"# Imported from {layer['list']['file']} by `tracker import`. Safe to edit; re-import updates it.\n"
-    return header + yaml.safe_dump(layer, sort_keys=False, allow_unicode=True, width=120)
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return header + yaml.dump(layer, Dumper=dumper, sort_keys=False, allow_unicode=True, width=120)
 
 
 def write_atomic(path: Path, text: str) -> None:

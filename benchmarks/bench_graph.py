@@ -1,0 +1,67 @@
+"""Import scaling (parse + merge + graph build) and query latency on large generated graphs."""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+from benchmarks.generate_lists import generate
+from tracker.graph import queries
+from tracker.graph.loader import load_graph
+from tracker.ingest.layer import build_layer, layer_yaml, list_id_for
+from tracker.ingest.parser import parse_file
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "reading_lists"
+
+
+def import_lists(paths: list[Path], out: Path):
+    """The whole import path: parse each list, build its layer, write YAML, load the merged graph."""
+    out.mkdir(parents=True, exist_ok=True)
+    for path in paths:
+        parsed = parse_file(path, list_id_for(path))
+        (out / f"{parsed.list_id}.yaml").write_text(layer_yaml(build_layer(parsed)), encoding="utf-8")
+    return load_graph(out)
+
+
+def timed(fn, repeats: int = 5) -> float:
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def run() -> dict:
+    results: dict = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        if SHARED.is_dir():
+            shared = sorted(SHARED.glob("*.md"))
+            results["shared_lists_import_s"] = timed(lambda: import_lists(shared, tmp / "shared"), 5)
+        for size in (1_000, 10_000, 100_000):
+            lists = generate(tmp / f"src{size}", size)
+            repeats = 3 if size < 100_000 else 1
+            tracemalloc.start()
+            seconds = timed(lambda: import_lists(lists, tmp / f"out{size}"), repeats)
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            results[f"import_{size}_s"] = seconds
+            results[f"import_{size}_peak_mb"] = peak / 2**20
+        results["import_100k_over_10k"] = results["import_100000_s"] / results["import_10000_s"]
+        graph = import_lists(generate(tmp / "q", 100_000), tmp / "qout")
+        units = [n for n in graph.nodes if graph.is_unit(n)]
+        deep = units[-1]
+        results["graph_nodes"] = len(graph.nodes)
+        results["query_next_ms"] = 1000 * timed(lambda: queries.ready(graph, {}, limit=10), 3)
+        results["query_path_ms"] = 1000 * timed(lambda: queries.learning_path(graph, deep, {}), 3)
+        results["query_search_ms"] = 1000 * timed(lambda: queries.search(graph, "residual attention", 20), 3)
+    return results
+
+
+if __name__ == "__main__":
+    for key, value in run().items():
+        print(f"{key:32} {value:10.3f}")

@@ -1,0 +1,70 @@
+"""A pickle of the validated graph, keyed by the exact files it came from.
+
+Loading and validating every YAML layer costs most of a CLI command's time;
+the graph only changes when a layer file does, so commands reuse the last
+result while every file's path, size and modification time are unchanged.
+The cache lives in the user's cache folder and is only ever read back by us.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+from .loader import layer_files, load_graph
+from .model import TopicGraph
+
+CACHE_VERSION = "3"
+
+
+def _cache_dir() -> Path:
+    override = os.environ.get("TRACKER_CACHE_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_cache_path
+
+    return user_cache_path("tracker", appauthor=False)
+
+
+def _key(dirs: list[Path], known_implementations: set[str] | None) -> str:
+    digest = hashlib.sha256(CACHE_VERSION.encode())
+    for source in sorted(Path(__file__).resolve().parent.glob("*.py")):  # new loader code, new cache
+        stat = source.stat()
+        digest.update(f"{source}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    for path in layer_files(dirs):
+        stat = path.stat()
+        digest.update(f"{path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    digest.update(repr(sorted(known_implementations or ())).encode())
+    return digest.hexdigest()[:32]
+
+
+def load_graph_cached(dirs: list[Path], known_implementations: set[str] | None = None) -> TopicGraph:
+    """Like ``load_graph``, but reuses the last validated graph built from the same files."""
+    try:
+        key = _key(dirs, known_implementations)
+    except OSError:
+        return load_graph(dirs, known_implementations)
+    path = _cache_dir() / f"graph-{key}.pickle"
+    try:
+        with path.open("rb") as handle:
+            graph = pickle.load(handle)
+        if isinstance(graph, TopicGraph):
+            return graph
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+        pass
+    graph = load_graph(dirs, known_implementations)  # raises GraphError: nothing cached for bad data
+    graph.cache.clear()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob("graph-*.pickle"):
+            old.unlink(missing_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(graph, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only cache folder only costs speed
+    return graph
