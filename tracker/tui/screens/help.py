@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -32,8 +33,9 @@ class HelpScreen(ModalScreen):
                                   ("This help", HELP_BINDINGS)):
             table.add_row(Text(section, style="bold underline"), "", "")
             for binding in bindings:
-                keys = keymap.get(binding.id, binding.key_display or binding.key)
-                table.add_row(Text(keys), Text(binding.description), Text(binding.id or ""))
+                keys = keymap.get(binding.id, binding.key)
+                shown = ", ".join(self.app.get_key_display(Binding(key.strip(), "")) for key in keys.split(","))
+                table.add_row(Text(shown), Text(binding.description), Text(binding.id or ""))
         table.add_row(Text("ctrl+p"), Text("Command palette: search every node, run any command"), Text(""))
         return table
 

@@ -1,0 +1,59 @@
+"""Themes are remembered; a user keymap moves bindings by id; the help screen lists them."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+
+from tests.tui.conftest import loaded, screen_text, wait_for
+from tracker.tui.screens.help import HelpScreen
+from tracker.tui.settings import keymap_path, settings_path
+
+
+def test_chosen_theme_is_saved_and_restored(make_app):
+    async def first():
+        app = make_app()
+        async with app.run_test(size=(100, 30)) as pilot:
+            await loaded(pilot)
+            assert app.theme == "textual-dark"
+            app.theme = "nord"
+            await pilot.pause()
+
+    async def second():
+        app = make_app()
+        async with app.run_test(size=(100, 30)) as pilot:
+            await loaded(pilot)
+            assert app.theme == "nord"
+
+    asyncio.run(first())
+    assert json.loads(settings_path().read_text()) == {"theme": "nord"}
+    asyncio.run(second())
+
+
+def test_user_keymap_remaps_by_binding_id_and_reports_unknown_ids(make_app, store):
+    keymap_path().parent.mkdir(parents=True, exist_ok=True)
+    keymap_path().write_text('mark_read = "R"\nmark_teleport = "t"\n')
+
+    async def main():
+        app = make_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await loaded(pilot)
+            assert any("unknown binding id 'mark_teleport'" in n.message for n in app._notifications)
+            app.jump_to("perceptron")
+            await wait_for(pilot, lambda: app.selected == "perceptron")
+            await pilot.press("r")
+            assert store.statuses() == {}
+            await pilot.press("R")
+            assert store.statuses() == {"perceptron": "read"}
+            await pilot.press("question_mark")
+            await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+            help_text = screen_text(app)
+            assert re.search(r"\bR +Read +mark_read\b", help_text)
+            assert re.search(r"\besc, \?, q +Close +close_help\b", help_text)
+            assert re.search(r"\bf +Hide done +filter_done\b", help_text)
+            assert str(keymap_path()) in str(app.screen.query_one(".hint").render())
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen))
+
+    asyncio.run(main())
