@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
+import sqlalchemy as sa
 from textual.widgets import Sparkline
 
 from tests.tui.conftest import at, loaded, wait_for
+from tracker.store.tables import Run
 
 
 def seed(store) -> None:
@@ -18,6 +20,8 @@ def seed(store) -> None:
     store.add_note("perceptron", "a note")
     run_id = store.start_run("backprop", "tiny", "test")
     store.finish_run(run_id, outcome="passed", exit_code=0)
+    with store.session(write=True) as s:  # the store stamps runs with the real clock: freeze it
+        s.execute(sa.update(Run).values(started_at=at(14, 8), ended_at=at(14, 8)))
 
 
 def test_dashboard_figures(make_app, store):
@@ -44,5 +48,6 @@ def test_dashboard_figures(make_app, store):
             assert [(line[:34].strip(), line[35:59].count("█"), line[59:].split()) for line in bars] == [
                 ("Course", 10, ["3/7", "1", "reading"]), ("Basics", 18, ["3/4", "1", "reading"]),
                 ("Advanced", 0, ["0/3"]), ("Classics", 24, ["1/1"])]
+            assert text("#list-bars").split() == ["Course", "█" * 12 + "░" * 12, "3/6"]  # items cited by course.md
 
     asyncio.run(main())

@@ -9,7 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Sparkline, Static
 
 from ...errors import UserError
-from ..widgets.progress_bars import bar, done_of, topic_lines
+from ..widgets.progress_bars import bar, done_of, progress_line, topic_lines
 
 WEEK_COLUMN = 9
 
@@ -27,6 +27,8 @@ class DashboardScreen(Screen):
             yield Static(id="weeks")
             yield Static(Text("Topics", style="bold"), classes="section")
             yield Static(id="topic-bars")
+            yield Static(Text("Reading lists", style="bold"), classes="section")
+            yield Static(id="list-bars")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -82,3 +84,5 @@ class DashboardScreen(Screen):
         labels.append(f" {sum(w['reads'] for w in weeks)} reads in {len(weeks)} weeks", style="cyan")
         self.query_one("#weeks", Static).update(labels)
         self.query_one("#topic-bars", Static).update(topic_lines(data["topics"]))
+        self.query_one("#list-bars", Static).update(
+            Text("\n").join(progress_line(entry["title"], entry) for entry in data["lists"]))

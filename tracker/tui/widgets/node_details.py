@@ -32,6 +32,8 @@ class RelationList(OptionList):
 
     def show(self, relations) -> None:
         self.relations = list(relations)
+        session = self.app.session
+        view = session.view
         self.clear_options()
         options = []
         for index, rel in enumerate(self.relations):
@@ -40,6 +42,9 @@ class RelationList(OptionList):
                 if rel.title:
                     line.append_text(literal(rel.title + "  ", "bold"))
                 line.append_text(literal(rel.target, "underline"))
+            elif view.is_group(rel.target):  # a topic: its progress instead of a status
+                done, total = view.counts(rel.target, session.progress)
+                line.append(f"[{done}/{total}] ", style="green" if total and done == total else "cyan")
             else:
                 line.append(STATUS_MARKS.get(rel.status, "[ ]") + " ", style=STATUS_STYLES.get(rel.status, ""))
                 line.append_text(literal(rel.title))
