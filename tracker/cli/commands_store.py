@@ -228,6 +228,7 @@ def cmd_history(ctx) -> int:
         line = Text(f"{local(h.at)}  ", style="dim")
         line.append(f"{STATUS_MARKS[h.to_status]} ", style=STATUS_STYLES[h.to_status])
         line.append_text(safe(title_of(ctx, h.node_id)))
+        line.append(f"  {h.node_id}", style="dim")
         line.append(f"  {h.from_status} → {h.to_status}", style="cyan")
         if h.is_undo:
             line.append("  (undo)", style="yellow")
@@ -330,7 +331,7 @@ def _reattach(ctx, old: str, new_key: str) -> int:
     c.print(Text(f"moved {result.history} status changes, {result.notes} notes and {result.runs} runs "
                  f"from ") + safe(old, "bold") + Text(" to ") + safe(new, "bold"))
     messages = {
-        "moved": "moved its status",
+        "moved": f"moved its status to {new}",
         "kept new": f"{new} already had a newer status; kept it and dropped the older one from {old}",
         "replaced": f"{old}'s status was newer than {new}'s; it replaced it",
     }
