@@ -125,9 +125,30 @@ def show_data(ctx, node_id: str) -> dict:
     data["related"] = [{"id": r, "title": tg.nodes[r].title}
                        for r in tg.out_ids(node_id, "related") + tg.in_ids(node_id, "related")]
     data["no_implementation"] = node.no_implementation
+    if node.implementation:
+        data["implementation_detail"] = implementation_detail(ctx, node.implementation)
     if node.is_topic:
         data["children"] = tg.children(node_id)
     return data
+
+
+def implementation_detail(ctx, slug: str) -> dict:
+    """The linked implementation's claim and its last demo and test results on this machine."""
+    from ..impl_meta import MetaError, discover
+
+    try:
+        meta = discover().get(slug)
+    except MetaError:
+        meta = None
+    detail: dict = {"slug": slug, "installed": meta is not None}
+    if meta:
+        detail.update(title=meta.title, claim=meta.claim, expected_cpu_seconds=meta.expected_cpu_seconds)
+    for kind in ("demo", "test"):
+        run = ctx.store.last_run(slug, kind)
+        detail[f"last_{kind}"] = None if run is None else {
+            "outcome": run.outcome, "when": run.started_at.isoformat(), "claim": run.claim, "verdict": run.verdict}
+    detail["implemented"] = bool(detail["last_test"] and detail["last_test"]["outcome"] == "passed")
+    return detail
 
 
 def cmd_show(ctx) -> int:
@@ -164,7 +185,16 @@ def cmd_show(ctx) -> int:
     for rel in data["related"]:
         c.print(Text(f"{'related':>13}  ", style="dim") + safe(rel["id"]))
     if node.implementation:
+        detail = data["implementation_detail"]
         c.print(Text(f"{'code':>13}  ", style="dim") + safe(f"implementations/{node.implementation}  (tracker run {node.id})"))
+        if detail.get("claim"):
+            c.print(Text(f"{'claim':>13}  ", style="dim") + safe(detail["claim"]))
+        for kind in ("demo", "test"):
+            last = detail[f"last_{kind}"]
+            if last:
+                c.print(Text(f"{'last ' + kind:>13}  ", style="dim") + safe(f"{last['outcome']} ({last['when'][:16]})"))
+        if not detail["installed"]:
+            c.print(Text(f"{'':>13}  implementation not installed", style="red"))
     elif node.no_implementation:
         c.print(Text(f"{'code':>13}  ", style="dim") + safe(f"none: {node.no_implementation}"))
     if node.is_topic:
