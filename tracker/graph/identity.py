@@ -50,6 +50,8 @@ def normalize_url(url: str | None) -> str | None:
 
 def fold(text: str) -> str:
     """Lowercase ASCII-folded text (accents dropped) for comparisons."""
+    if text.isascii():
+        return text.lower().replace("&", " and ")
     text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c)).lower().replace("&", " and ")
 

@@ -247,15 +247,23 @@ def load_graph(dirs: list[Path] | Path, known_implementations: set[str] | None =
     if isinstance(dirs, Path):
         dirs = [dirs]
     problems: list[str] = []
+    layers: list[tuple[str, LayerFile]] = []
+    for path in layer_files(dirs):
+        try:
+            layers.append((str(path), read_layer_file(path)))
+        except GraphError as err:
+            problems.extend(err.problems)
+    return build_graph(layers, known_implementations, problems)
+
+
+def build_graph(layers: list[tuple[str, LayerFile]], known_implementations: set[str] | None = None,
+                problems: list[str] | None = None) -> TopicGraph:
+    """Merge validated layers, in order, into one graph; raise GraphError listing every problem."""
+    problems = list(problems or [])
     warnings: list[str] = []
     merger = _Merger()
     lists: dict[str, dict] = {}
-    for path in layer_files(dirs):
-        try:
-            layer = read_layer_file(path)
-        except GraphError as err:
-            problems.extend(err.problems)
-            continue
+    for path, layer in layers:
         if layer.list:
             lists[layer.list.id] = layer.list.model_dump()
         seen: dict[str, int] = {}
