@@ -153,6 +153,8 @@ class _Merger:
             norm = normalize_title(title)
             if norm:
                 keys.append(("title", f"{family}:{norm}"))
+                # A curated alias names one thing whatever kind a list calls it.
+                keys.append(("alias", norm))
         return keys
 
     def _same_thing(self, node_id: str, spec: NodeSpec) -> bool:
@@ -202,8 +204,10 @@ class _Merger:
         node.files.append(file) if file not in node.files else None
         self.records.setdefault(found, []).append(_Record(spec, file, index))
         if not node.is_topic:
+            aliases = {normalize_title(a) for a in spec.aliases}
             for key in self._identity_keys(spec):
-                self.keys.setdefault(key, found)
+                if key[0] != "alias" or key[1] in aliases:
+                    self.keys.setdefault(key, found)
         for alias in spec.aliases:
             slug = slugify(alias, max_length=200)
             if slug not in self.nodes:
