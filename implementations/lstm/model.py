@@ -1,0 +1,138 @@
+"""LSTM, GRU and plain tanh-RNN cells, and a layer that unrolls any of them over time.
+
+Notation follows Olah (2015), "Understanding LSTM Networks": each gate reads
+the previous hidden state h_{t-1} and the input x_t. Olah writes
+W·[h_{t-1}, x_t] + b; we keep the two halves of W apart
+(W·[h, x] = W_h h + W_x x) because that is how PyTorch stores its weights and
+because the GRU's reset gate needs the hidden half on its own.
+
+Shapes: x is (batch, input_size), h and c are (batch, hidden_size); the layer
+takes (time, batch, input_size) like ``nn.LSTM`` with ``batch_first=False``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+
+def _uniform_init(module: nn.Module, hidden_size: int) -> None:
+    """PyTorch's RNN default: every weight and bias ~ U(-1/sqrt(H), 1/sqrt(H))."""
+    bound = 1.0 / math.sqrt(hidden_size)
+    for p in module.parameters():
+        nn.init.uniform_(p, -bound, bound)
+
+
+class LSTMCell(nn.Module):
+    """One LSTM step (Olah, section "Step-by-Step LSTM Walk Through").
+
+    The four pre-activations are stacked in Olah's order: forget f, input i,
+    candidate C~, output o. ``forget_bias`` is added to b_f after the uniform
+    init; a positive value keeps f near 1 at the start, so the cell state is
+    carried almost unchanged (the "constant error carousel") until training
+    decides what to forget (Gers et al. 2000; Jozefowicz et al. 2015 use 1).
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, forget_bias: float = 1.0) -> None:
+        super().__init__()
+        self.input_size, self.hidden_size = input_size, hidden_size
+        self.x_proj = nn.Linear(input_size, 4 * hidden_size, bias=True)   # W_x, b
+        self.h_proj = nn.Linear(hidden_size, 4 * hidden_size, bias=False)  # W_h
+        _uniform_init(self, hidden_size)
+        with torch.no_grad():
+            self.x_proj.bias[:hidden_size] += forget_bias
+
+    def initial_state(self, batch: int, like: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        zeros = like.new_zeros(batch, self.hidden_size)
+        return zeros, zeros.clone()
+
+    def forward(
+        self, x: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor]
+    ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
+        h_prev, c_prev = state
+        f, i, c_tilde, o = (self.x_proj(x) + self.h_proj(h_prev)).chunk(4, dim=-1)
+        f = torch.sigmoid(f)                # f_t = σ(W_f·[h_{t-1}, x_t] + b_f)
+        i = torch.sigmoid(i)                # i_t = σ(W_i·[h_{t-1}, x_t] + b_i)
+        c_tilde = torch.tanh(c_tilde)       # C~_t = tanh(W_C·[h_{t-1}, x_t] + b_C)
+        c = f * c_prev + i * c_tilde        # C_t = f_t * C_{t-1} + i_t * C~_t
+        o = torch.sigmoid(o)                # o_t = σ(W_o·[h_{t-1}, x_t] + b_o)
+        h = o * torch.tanh(c)               # h_t = o_t * tanh(C_t)
+        return h, (h, c)
+
+
+class GRUCell(nn.Module):
+    """One GRU step (Olah, section "Variants on Long Short Term Memory"; Cho et al. 2014).
+
+    Olah's update gate z_t says how much of the NEW candidate to take:
+    h_t = (1 - z_t) * h_{t-1} + z_t * h~_t.
+
+    Where the reset gate acts is a choice. Olah writes h~_t = tanh(W·[r_t * h_{t-1}, x_t])
+    (``reset_after=False``). cuDNN and ``nn.GRU`` apply it after the hidden
+    projection, h~_t = tanh(W_x x_t + b_x + r_t * (W_h h_{t-1} + b_h))
+    (``reset_after=True``, the default), which lets all three hidden
+    projections be one matrix product. Hence the hidden projection has its own
+    bias here, as in PyTorch.
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, reset_after: bool = True) -> None:
+        super().__init__()
+        self.input_size, self.hidden_size = input_size, hidden_size
+        self.reset_after = reset_after
+        self.x_proj = nn.Linear(input_size, 3 * hidden_size, bias=True)   # rows: r, z, h~
+        self.h_proj = nn.Linear(hidden_size, 3 * hidden_size, bias=True)
+        _uniform_init(self, hidden_size)
+
+    def initial_state(self, batch: int, like: torch.Tensor) -> torch.Tensor:
+        return like.new_zeros(batch, self.hidden_size)
+
+    def forward(self, x: torch.Tensor, h_prev: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        xr, xz, xn = self.x_proj(x).chunk(3, dim=-1)
+        hr, hz, hn = self.h_proj(h_prev).chunk(3, dim=-1)
+        r = torch.sigmoid(xr + hr)          # r_t = σ(W_r·[h_{t-1}, x_t] + b_r)
+        z = torch.sigmoid(xz + hz)          # z_t = σ(W_z·[h_{t-1}, x_t] + b_z)
+        if self.reset_after:                # h~_t = tanh(W_x x_t + b_x + r_t * (W_h h_{t-1} + b_h))
+            h_tilde = torch.tanh(xn + r * hn)
+        else:                               # h~_t = tanh(W·[r_t * h_{t-1}, x_t] + b)  (Olah)
+            w_hn, b_hn = self.h_proj.weight.chunk(3)[2], self.h_proj.bias.chunk(3)[2]
+            h_tilde = torch.tanh(xn + F.linear(r * h_prev, w_hn, b_hn))
+        h = (1 - z) * h_prev + z * h_tilde  # h_t = (1 - z_t) * h_{t-1} + z_t * h~_t
+        return h, h
+
+
+class TanhRNNCell(nn.Module):
+    """The plain RNN Olah starts from: h_t = tanh(W·[h_{t-1}, x_t] + b)."""
+
+    def __init__(self, input_size: int, hidden_size: int) -> None:
+        super().__init__()
+        self.input_size, self.hidden_size = input_size, hidden_size
+        self.x_proj = nn.Linear(input_size, hidden_size, bias=True)
+        self.h_proj = nn.Linear(hidden_size, hidden_size, bias=False)
+        _uniform_init(self, hidden_size)
+
+    def initial_state(self, batch: int, like: torch.Tensor) -> torch.Tensor:
+        return like.new_zeros(batch, self.hidden_size)
+
+    def forward(self, x: torch.Tensor, h_prev: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        h = torch.tanh(self.x_proj(x) + self.h_proj(h_prev))
+        return h, h
+
+
+class Recurrent(nn.Module):
+    """Unrolls a cell over the time axis: the chain of copies in Olah's first figures."""
+
+    def __init__(self, cell: nn.Module) -> None:
+        super().__init__()
+        self.cell = cell
+
+    def forward(self, xs: torch.Tensor, state=None):
+        """xs: (T, B, input_size) -> outputs (T, B, hidden_size) and the last state."""
+        if state is None:
+            state = self.cell.initial_state(xs.shape[1], xs)
+        outputs = []
+        for x in xs.unbind(0):
+            h, state = self.cell(x, state)
+            outputs.append(h)
+        return torch.stack(outputs), state
