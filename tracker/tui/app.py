@@ -70,6 +70,7 @@ class TrackerApp(NodeActions, RunActions, App[int]):
         self.clock = clock or (lambda: datetime.now(timezone.utc))  # tests freeze it
         self.selected: str | None = None
         self.load_error = ""
+        self._load_started = False
         self.user_keymap: dict[str, str] = {}
         # What changed, for whichever screens are alive: node ids, node ids, run events, nothing.
         self.progress_signal: Signal[list[str]] = Signal(self, "progress")
@@ -88,13 +89,16 @@ class TrackerApp(NodeActions, RunActions, App[int]):
             self.set_keymap(self.user_keymap)
         for problem in problems:
             self.warn(problem)
-        self.load_session()
 
     def first_paint(self) -> None:
-        """Called by the first screen once it has been drawn."""
+        """Called by the first screen once drawn: only now start loading (the loader would slow the paint)."""
         self._trace("first_paint")
         if os.environ.get(EXIT_AFTER_ENV) == "1":
             self.exit(0)
+            return
+        if not self._load_started:
+            self._load_started = True
+            self.load_session()
 
     @work(thread=True, group="load", exit_on_error=False)
     def load_session(self) -> None:

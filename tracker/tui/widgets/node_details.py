@@ -10,7 +10,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Markdown, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...cli.render import STATUS_MARKS, STATUS_STYLES
@@ -76,7 +76,7 @@ class NodeDetails(VerticalScroll):
         yield RelationList(id="relations")
         yield Static(id="details-code")
         yield Static(Text("Notes", style="bold"), id="notes-heading")
-        yield Markdown(id="details-notes")
+        # The Markdown widget (and its parser) arrive with the first node, after the first paint.
 
     def show(self, node_id: str | None) -> None:
         self.node_id = node_id
@@ -91,9 +91,18 @@ class NodeDetails(VerticalScroll):
         self.query_one(RelationList).show(info.relations)
         self.query_one("#details-code", Static).update(self._code(info))
         notes = "\n\n---\n\n".join(literal_block(n.body) for n in info.notes) or NO_NOTES
-        self.query_one(Markdown).update(notes)
+        self._show_notes(notes)
         if info.store_error:
             self.app.warn(info.store_error, severity="error")
+
+    def _show_notes(self, markdown: str) -> None:
+        from textual.widgets import Markdown
+
+        existing = self.query(Markdown)
+        if existing:
+            existing.first().update(markdown)
+        else:
+            self.mount(Markdown(markdown, id="details-notes"))
 
     def _facts(self, info) -> Text:
         session = self.app.session

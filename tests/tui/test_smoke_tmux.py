@@ -1,0 +1,76 @@
+"""End to end in a real terminal: launch `tracker` in tmux, navigate, mark, quit, check the database."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tracker.store import open_store
+
+TMUX = shutil.which("tmux")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(TMUX is None, reason="tmux is not installed: the terminal smoke test needs it")]
+
+
+class Terminal:
+    """One tmux session on a private server socket, so the user's own tmux is never touched."""
+
+    def __init__(self, command: str) -> None:
+        self.socket = f"tracker-test-{uuid.uuid4().hex[:8]}"
+        self.tmux([
+            "new-session", "-d", "-s", "tui", "-x", "120", "-y", "40", command])
+
+    def tmux(self, args: list[str]) -> str:
+        return subprocess.run([TMUX, "-L", self.socket, *args], check=True, capture_output=True,
+                              text=True, timeout=10).stdout
+
+    def screen(self) -> str:
+        return self.tmux(["capture-pane", "-p", "-t", "tui"])
+
+    def keys(self, *keys: str) -> None:
+        self.tmux(["send-keys", "-t", "tui", *keys])
+
+    def wait_for(self, text: str, timeout: float = 60) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
+            time.sleep(0.1)
+
+    def close(self) -> None:
+        subprocess.run([TMUX, "-L", self.socket, "kill-server"], capture_output=True, timeout=10)
+
+
+def test_tracker_in_tmux_marks_an_item_and_quits(graph_dir, db_path, tmp_path):
+    tracker = Path(sys.executable).parent / "tracker"
+    env = f"TRACKER_DATA_DIR={tmp_path / 'data'} TERM=xterm-256color"
+    command = (f"env {env} {tracker} --graph-data {graph_dir} --db {db_path}; "
+               f"echo TRACKER-EXITED-$?; sleep 30")
+    term = Terminal(command)
+    try:
+        term.wait_for("Course  0/7")
+        term.keys("Enter")
+        term.wait_for("Basics  0/4")
+        term.keys("Down", "Enter")
+        term.wait_for("The Perceptron  paper")
+        term.keys("Down")
+        term.wait_for("id perceptron")  # the details pane follows the cursor
+        term.keys("r")
+        screen = term.wait_for("[x] The Perceptron")
+        assert "Basics  1/4" in screen and "Course  1/7" in screen
+        term.keys("q")
+        term.wait_for("TRACKER-EXITED-0", timeout=20)
+    finally:
+        term.close()
+    with open_store(db_path) as store:
+        assert store.statuses() == {"perceptron": "read"}
+        assert [(h.from_status, h.to_status) for h in store.history()] == [("unread", "read")]
