@@ -218,6 +218,14 @@ async def wait_for(pilot, predicate, timeout: float = 15.0) -> None:
     await pilot.pause()
 
 
+async def settle(pilot) -> None:
+    """Wait for queued store writes (marks, undos, note saves) to land and their results to show."""
+    app = pilot.app
+    await wait_for(pilot, lambda: not any(w.group in ("store", "notes") and not w.is_finished
+                                          for w in app.workers))
+    await pilot.pause()
+
+
 async def loaded(pilot) -> None:
     """Wait until the graph is loaded and the tree shows it with a highlighted row."""
     app = pilot.app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.tui.conftest import loaded, screen_text, wait_for
+from tests.tui.conftest import loaded, screen_text, settle, wait_for
 from tracker.tui.literal import ansi_line, escape_markup, literal
 from tracker.tui.widgets.node_details import NodeDetails
 
@@ -26,8 +26,10 @@ def test_markup_and_ansi_titles_render_literally_everywhere(make_app, store):
             app.jump_to("markup-title")
             details = app.screen.query_one(NodeDetails)
             await wait_for(pilot, lambda: details.node_id == "markup-title")
-            await pilot.press("r", "z")  # the undo notification names the item
-            await pilot.pause(0.3)
+            await pilot.press("r")
+            await settle(pilot)
+            await pilot.press("z")  # the undo notification names the item
+            await settle(pilot)
             shown = screen_text(app)
             assert shown.count("[bold red]x[/] not markup") >= 2  # the tree row and the details title
             assert "[i]Mallory[/i]" in shown  # authors too

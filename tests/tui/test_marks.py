@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.tui.conftest import loaded, wait_for
+from tests.tui.conftest import loaded, settle, wait_for
 from tracker.tui.widgets.topic_tree import TopicTree
 
 
@@ -28,6 +28,7 @@ def test_mark_keys_and_undo_update_store_tree_and_counters(make_app, store):
                         "u": ("unread", "[ ]", 0)}
             for key, (status, mark, done) in expected.items():
                 await pilot.press(key)
+                await settle(pilot)
                 assert store.statuses()["backprop"] == status
                 assert labels_of(tree, "backprop") == [f"{mark} Learning representations by back-propagating "
                                                        f"errors  paper"] * 2
@@ -35,12 +36,14 @@ def test_mark_keys_and_undo_update_store_tree_and_counters(make_app, store):
                 assert labels_of(tree, "classics") == [f"Classics  {done}/1"]
                 assert labels_of(tree, "course") == [f"Course  {done}/7"]
             await pilot.press("z")
+            await settle(pilot)
             assert store.statuses()["backprop"] == "skipped"
             assert labels_of(tree, "basics") == ["Basics  1/4"]
             assert labels_of(tree, "backprop")[0].startswith("[-]")
             history = [(h.from_status, h.to_status, h.is_undo) for h in store.history(["backprop"])]
             assert history[-1] == ("unread", "skipped", True)
-            await pilot.press("z", "z")
+            await pilot.press("z", "z")  # queued writes land in order
+            await settle(pilot)
             assert store.statuses()["backprop"] == "reading"
 
     asyncio.run(main())
@@ -53,6 +56,7 @@ def test_topics_are_not_marked_and_the_dashboard_follows_marks_at_once(make_app,
             await loaded(pilot)
             assert app.selected == "course"
             await pilot.press("r")
+            await settle(pilot)
             assert store.statuses() == {}
             assert any("tracked through its items" in n.message for n in app._notifications)
             app.jump_to("perceptron")
@@ -62,6 +66,7 @@ def test_topics_are_not_marked_and_the_dashboard_follows_marks_at_once(make_app,
             overall = app.screen.query_one("#overall")
             assert "0 of 8 done" in str(overall.render())
             await pilot.press("r")
+            await settle(pilot)
             assert store.statuses() == {"perceptron": "read"}
             assert "1 of 8 done (12%)" in str(overall.render())
             assert "Streak    1 day" in str(app.screen.query_one("#figures").render())

@@ -6,7 +6,7 @@ import asyncio
 import json
 import re
 
-from tests.tui.conftest import loaded, screen_text, wait_for
+from tests.tui.conftest import loaded, screen_text, settle, wait_for
 from tracker.tui.screens.help import HelpScreen
 from tracker.tui.settings import keymap_path, settings_path
 
@@ -43,8 +43,10 @@ def test_user_keymap_remaps_by_binding_id_and_reports_unknown_ids(make_app, stor
             app.jump_to("perceptron")
             await wait_for(pilot, lambda: app.selected == "perceptron")
             await pilot.press("r")
+            await settle(pilot)
             assert store.statuses() == {}
             await pilot.press("R")
+            await settle(pilot)
             assert store.statuses() == {"perceptron": "read"}
             await pilot.press("question_mark")
             await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))

@@ -26,30 +26,33 @@ class NodeActions:
         node_id = self._selected_or_warn()
         if node_id is None:
             return
-        try:
-            changed = self.session.mark(node_id, status, at=self.clock())
-        except UserError as err:
-            self.report(err)
+        if not self.session.markable(node_id):
+            self.warn("a topic is tracked through its items: mark those instead")
             return
-        if changed:
-            self.progress_signal.publish([node_id])
-        else:
-            self.warn(f"already {status}")
+        at = self.clock()
+
+        def marked(changed: bool) -> None:
+            if changed:
+                self.progress_signal.publish([node_id])
+            else:
+                self.warn(f"already {status}")
+
+        self.write(lambda: self.session.mark(node_id, status, at=at), marked)
 
     def action_undo(self) -> None:
         if not self.session.loaded:
             return
-        try:
-            changed = self.session.undo(fallback=self.selected)
-        except UserError as err:
-            self.report(err)
-            return
-        if changed:
+
+        def undone(changed: list[str]) -> None:
+            if not changed:
+                self.warn("nothing to undo")
+                return
             self.progress_signal.publish(changed)
             title = self.session.graph.nodes[changed[0]].title
             self.notify(f"undone: {title} is {self.session.status(changed[0])} again", markup=False)
-        else:
-            self.warn("nothing to undo")
+
+        fallback = self.selected
+        self.write(lambda: self.session.undo(fallback=fallback), undone)
 
     def action_open_link(self) -> None:
         node_id = self._selected_or_warn()

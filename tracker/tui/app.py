@@ -8,10 +8,12 @@ imported when first shown. Node actions live in ``actions.py``, runs in
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import time
 from collections.abc import Callable, Iterable
+from typing import Any
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -71,6 +73,7 @@ class TrackerApp(NodeActions, RunActions, App[int]):
         self.selected: str | None = None
         self.load_error = ""
         self._load_started = False
+        self._write_lock = asyncio.Lock()
         self.user_keymap: dict[str, str] = {}
         # What changed, for whichever screens are alive: node ids, node ids, run events, nothing.
         self.progress_signal: Signal[list[str]] = Signal(self, "progress")
@@ -160,6 +163,25 @@ class TrackerApp(NodeActions, RunActions, App[int]):
         browse = self.screen_stack[0]
         if isinstance(browse, BrowseScreen):
             browse.reveal(node_id)
+
+    def write(self, job: Callable[[], Any], then: Callable[[Any], None]) -> None:
+        """Run a store write off the UI thread, in order; ``then`` gets its result back on the UI thread.
+
+        A database locked by another process makes a write wait (up to the
+        store's busy timeout): the UI must stay live meanwhile, and the
+        failure arrives as a notification.
+        """
+        self._store_write(job, then)
+
+    @work(group="store", exit_on_error=False)
+    async def _store_write(self, job: Callable[[], Any], then: Callable[[Any], None]) -> None:
+        async with self._write_lock:  # FIFO: marks and undos land in the order they were pressed
+            try:
+                result = await asyncio.to_thread(job)
+            except UserError as err:
+                self.report(err)
+                return
+        then(result)
 
     def report(self, err: Exception) -> None:
         self.notify(str(err), severity="error", timeout=8, markup=False)

@@ -83,9 +83,13 @@ class Session:
         return self.progress.get(node_id, "unread")
 
     # marking -------------------------------------------------------------------
+    def markable(self, node_id: str) -> bool:
+        """Units are marked; topics with items are tracked through those items."""
+        return node_id in self.graph.nodes and self.graph.is_unit(node_id)
+
     def mark(self, node_id: str, status: str, at: datetime | None = None) -> bool:
-        """Set one unit's status; False when it already had it. Topics are marked through their items."""
-        if node_id not in self.graph.nodes or not self.graph.is_unit(node_id):
+        """Set one unit's status; False when it already had it."""
+        if not self.markable(node_id):
             raise UserError("a topic is tracked through its items: mark those instead")
         changes = self.store.mark(node_id, status, at=at)
         if not any(c.changed for c in changes):

@@ -51,7 +51,8 @@ class DashboardScreen(Screen):
     def refresh_figures(self) -> None:
         session = self.app.session
         if not session.loaded:
-            self.query_one("#overall", Static).update(Text("Loading…", style="dim"))
+            waiting = "No figures: the graph did not load." if self.app.load_error else "Loading…"
+            self.query_one("#overall", Static).update(Text(waiting, style="dim"))
             return
         try:
             data = session.dashboard(self.app.today())

@@ -38,6 +38,8 @@ class NextUpScreen(Screen):
     def refresh_list(self) -> None:
         session = self.app.session
         if not session.loaded:
+            waiting = "Nothing to show: the graph did not load." if self.app.load_error else "Loading…"
+            self.query_one("#next-heading", Static).update(Text(waiting, style="dim"))
             return
         ids = session.ready(limit=LIMIT)
         heading = Text("Ready to read", style="bold")

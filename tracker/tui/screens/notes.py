@@ -1,12 +1,15 @@
 """Editing one node's notes in a markdown text area, saved as you type.
 
-Saves are debounced (a short pause after the last keystroke), forced by
-Ctrl+S and Esc, and done again when the screen goes away for any reason,
-the app quitting included, so no keystroke is lost.
+Saves run in a thread (a locked database must not stall typing) after a
+short pause in typing, on Ctrl+S and Esc, and once more, synchronously, when
+the screen goes away for any reason, the app quitting included: no keystroke
+is lost. A lock serialises saves, so the first one creates the note and the
+rest update it.
 """
 
 from __future__ import annotations
 
+import threading
 from importlib.util import find_spec
 
 from rich.text import Text
@@ -14,6 +17,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Static, TextArea
+from textual.worker import Worker, WorkerState
 
 from ...errors import UserError
 from ..bindings import NOTES_BINDINGS
@@ -37,6 +41,7 @@ class NotesScreen(Screen):
         self.uid = uid
         self.saved_body = body
         self._timer: Timer | None = None
+        self._save_lock = threading.Lock()
 
     def compose(self) -> ComposeResult:
         session = self.app.session
@@ -67,31 +72,48 @@ class NotesScreen(Screen):
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         if self._timer is not None:
             self._timer.stop()
-        self._timer = self.set_timer(AUTOSAVE_DELAY_S, self.save)
+        self._timer = self.set_timer(AUTOSAVE_DELAY_S, self.save_soon)
 
-    def save(self) -> bool:
-        """Write the text if it changed; False (and a notification) if the store refused."""
-        body = self.editor.text
-        if body == self.saved_body:
-            return True
-        try:
+    def save_now(self, body: str) -> bool:
+        """Write ``body`` unless already saved; True if it was written. Safe from any thread."""
+        with self._save_lock:
+            if body == self.saved_body:
+                return False
             self.uid = self.app.session.save_note(self.node_id, self.uid, body)
+            self.saved_body = body
+            return True
+
+    def save_soon(self) -> None:
+        """Save in a worker thread; the result comes back as a worker state change."""
+        if self.editor.text != self.saved_body:
+            body = self.editor.text
+            self.run_worker(lambda: self.save_now(body), thread=True, group="notes", exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "notes":
+            return
+        if event.state == WorkerState.SUCCESS and event.worker.result:
+            self.app.details_signal.publish(self.node_id)
+        elif event.state == WorkerState.ERROR:
+            self.app.report(event.worker.error)
+
+    def _save_before_leaving(self) -> bool:
+        try:
+            if self.save_now(self.editor.text):
+                self.app.details_signal.publish(self.node_id)
         except UserError as err:
             self.app.report(err)
             return False
-        self.saved_body = body
-        self.app.details_signal.publish(self.node_id)
         return True
 
     def action_save(self) -> None:
-        if self.save():
-            self.app.notify("note saved", markup=False, timeout=2)
+        self.save_soon()
 
     def action_close(self) -> None:
-        if self.save():
+        if self._save_before_leaving():
             self.dismiss()
 
     def on_unmount(self) -> None:
         if self._timer is not None:
             self._timer.stop()
-        self.save()
+        self._save_before_leaving()
