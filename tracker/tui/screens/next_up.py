@@ -25,10 +25,9 @@ class NextUpScreen(Screen):
     def on_mount(self) -> None:
         app = self.app
         app.progress_signal.subscribe(self, lambda _: self.refresh_list())
-        if app.session.loaded:
-            self.refresh_list()
-        else:
+        if not app.session.loaded:
             app.ready_signal.subscribe(self, lambda _: self.refresh_list())
+        self.refresh_list()
         self.query_one(NodeList).focus()
 
     def on_screen_resume(self) -> None:
