@@ -8,15 +8,12 @@ as markup.
 
 from __future__ import annotations
 
-import os
-import shlex
-import subprocess
-import tempfile
 from datetime import datetime, time, timezone
 
 from rich.table import Table
 from rich.text import Text
 
+from ..editor import edit_text
 from ..errors import UserError
 from ..store.vocabulary import STATUSES
 from ..text import clean
@@ -143,27 +140,9 @@ def cmd_mark(ctx) -> int:
 
 # notes ----------------------------------------------------------------------
 
-def edit_in_editor(heading: str) -> str:
-    """Open $VISUAL/$EDITOR on an empty temp file and return what was written."""
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    fd, path = tempfile.mkstemp(prefix="tracker-note-", suffix=".md")
-    os.close(fd)
-    try:
-        try:
-            result = subprocess.run([*shlex.split(editor), path])
-        except (FileNotFoundError, PermissionError, ValueError):
-            raise UserError(f"cannot start editor {editor!r}: set $EDITOR, or use -m TEXT") from None
-        if result.returncode != 0:
-            raise UserError(f"editor exited with status {result.returncode}; no note saved for {heading}")
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            return fh.read()
-    finally:
-        os.unlink(path)
-
-
 def cmd_note(ctx) -> int:
     node_id = ctx.resolve(ctx.args.id)
-    body = ctx.args.message if ctx.args.message is not None else edit_in_editor(node_id)
+    body = ctx.args.message if ctx.args.message is not None else edit_text()
     body = body.lstrip("\n").rstrip()
     if not body.strip():
         raise UserError(f"empty note: nothing saved for {node_id}")
