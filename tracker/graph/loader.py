@@ -333,7 +333,9 @@ def build_graph(layers: list[tuple[str, LayerFile]], known_implementations: set[
 
 def _cycle_problems(graph: nx.DiGraph, merger: _Merger) -> list[str]:
     for kind in (REQUIRES, PART_OF):
-        sub = nx.DiGraph((u, v) for u, v, d in graph.edges(data=True) if d["kind"] == kind)
+        sub = nx.DiGraph([(u, v) for u, v, d in graph.edges(data=True) if d["kind"] == kind])
+        if nx.is_directed_acyclic_graph(sub):
+            continue
         try:
             cycle = nx.find_cycle(sub)
         except nx.NetworkXNoCycle:

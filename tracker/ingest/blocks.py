@@ -8,6 +8,7 @@ link, so an entry's provenance points at the line where it is written.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -44,10 +45,13 @@ class Block:
     content: str = ""
 
 
+@lru_cache(maxsize=1)
 def make_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"linkify": True, "html": True}).enable("linkify")
     md.use(front_matter_plugin).use(dollarmath_plugin, allow_space=True, double_inline=True).use(tasklists_plugin)
-    md.validateLink = lambda url: True  # keep every link; safety is decided later
+    md.validateLink = lambda url: True  # keep every link; safety is decided where links are opened
+    md.normalizeLink = lambda url: url  # keep URLs exactly as written (no re-encoding): they are identities
+    md.normalizeLinkText = lambda text: text
     return md
 
 
