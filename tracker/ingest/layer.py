@@ -20,10 +20,6 @@ from .items import ParsedItem, ParsedList
 from .parser import WEEK_RE
 
 
-def _topic_id(list_id: str, path: tuple[str, ...]) -> str:
-    return "/".join([list_id, *(slugify(p, 40) for p in path[1:])])
-
-
 def _keys(item: ParsedItem) -> list[tuple[str, str]]:
     keys = []
     ident = arxiv_id(item.url)
@@ -63,8 +59,16 @@ def build_layer(parsed: ParsedList, facts_only: bool = False, previous: Path | N
     list_id = parsed.list_id
     nodes: list[dict] = []
     topic_ids: dict[tuple[str, ...], str] = {}
+    used_topic_ids: set[str] = set()
     for topic in parsed.topics:
-        node_id = _topic_id(list_id, topic.path)
+        base = node_id = list_id
+        if len(topic.path) > 1:  # siblings whose titles slug alike ("-", "") still get their own ids
+            parent = topic_ids[topic.path[:-1]]
+            base = node_id = f"{parent}/{slugify(topic.path[-1], 40)}"
+        n = 2
+        while node_id in used_topic_ids:
+            node_id, n = f"{base}-{n}", n + 1
+        used_topic_ids.add(node_id)
         topic_ids[topic.path] = node_id
         node = {"id": node_id, "kind": "topic", "title": topic.title,
                 "sources": [{"list": parsed.file, "line": topic.line, "order": topic.order}]}
@@ -78,7 +82,7 @@ def build_layer(parsed: ParsedList, facts_only: bool = False, previous: Path | N
     old_ids = _previous_ids(previous)
     by_key: dict[tuple[str, str], dict] = {}
     by_index: dict[int, dict] = {}
-    used_ids = {n["id"] for n in nodes}
+    used_ids = {n["id"] for n in nodes} | used_topic_ids
     for index, item in enumerate(parsed.items):
         keys = _keys(item) if item.kind != "topic" else []
         existing = next((by_key[k] for k in keys if k in by_key), None)
