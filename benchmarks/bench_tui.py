@@ -50,8 +50,8 @@ Minimal().run()
 '''
 
 
-def _in_terminal(command: list[str], env: dict[str, str]) -> None:
-    """Run a command on a 120x40 pseudo-terminal, discarding what it draws."""
+def in_terminal(command: list[str], env: dict[str, str]) -> int:
+    """Run a command on a 120x40 pseudo-terminal, discarding what it draws; its exit status."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     process = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
@@ -74,13 +74,14 @@ def _in_terminal(command: list[str], env: dict[str, str]) -> None:
             process.wait()
         reader.join(1)
         os.close(master)
+    return process.returncode
 
 
 def _sample(command: list[str], env: dict[str, str], trace: Path, event: str) -> float:
     """Seconds from launching the process to its ``event`` in the trace."""
     trace.unlink(missing_ok=True)
     started = time.time()
-    _in_terminal(command, {**env, "TRACKER_STARTUP_TRACE": str(trace)})
+    in_terminal(command, {**env, "TRACKER_STARTUP_TRACE": str(trace)})
     for line in trace.read_text().splitlines():
         entry = json.loads(line)
         if entry["event"] == event:
@@ -98,6 +99,7 @@ def run() -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         env = {**os.environ, "TRACKER_DATA_DIR": str(tmp_path / "data"), "TRACKER_DB": str(tmp_path / "t.db"),
+               "TRACKER_CACHE_DIR": str(tmp_path / "cache"),
                "TERM": "xterm-256color"}
         env.pop("TRACKER_GRAPH_DATA", None)
         trace = tmp_path / "trace.jsonl"

@@ -8,16 +8,13 @@ shows is frozen.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import time
-from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
 
+from tests.tui.helpers import TODAY, at
 from tracker.cli.context import Context
-
-TODAY = date(2024, 3, 14)
 
 GRAPH = r'''
 list: {id: course, title: Course, file: course.md}
@@ -201,71 +198,3 @@ def store(db_path):
 
     with open_store(db_path) as s:
         yield s
-
-
-def at(day: int, hour: int = 12) -> datetime:
-    """A fixed time in March 2024 (noon UTC), for deterministic dates."""
-    return datetime(2024, 3, day, hour, tzinfo=timezone.utc)
-
-
-async def wait_for(pilot, predicate, timeout: float = 15.0) -> None:
-    """Let the app run until ``predicate()`` holds (workers, timers and refreshes included)."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {getattr(predicate, '__name__', predicate)}")
-        await pilot.pause(0.05)
-    await pilot.pause()
-
-
-async def settle(pilot) -> None:
-    """Wait for queued store writes (marks, undos, note saves) to land and their results to show."""
-    app = pilot.app
-    await wait_for(pilot, lambda: not any(w.group in ("store", "notes") and not w.is_finished
-                                          for w in app.workers))
-    await pilot.pause()
-
-
-async def loaded(pilot) -> None:
-    """Wait until the graph is loaded and the tree shows it with a highlighted row."""
-    app = pilot.app
-    from tracker.tui.widgets.topic_tree import TopicTree
-
-    def ready() -> bool:
-        if not app.session.loaded or app.selected is None:
-            return False
-        tree = app.screen_stack[0].query(TopicTree)
-        return bool(tree) and bool(tree.first().root.children)
-
-    await wait_for(pilot, ready)
-
-
-def row_labels(tree) -> list[str]:
-    """Every visible row of a tree, indented by depth, as plain text."""
-    out = []
-
-    def walk(node, depth):
-        for child in node.children:
-            out.append("  " * depth + child.label.plain)
-            if child.is_expanded:
-                walk(child, depth + 1)
-
-    walk(tree.root, 0)
-    return out
-
-
-def run(coro):
-    return asyncio.run(coro)
-
-
-def screen_text(app) -> str:
-    """What the terminal shows right now, as plain text (the way Textual's SVG screenshot is made)."""
-    import io
-
-    from rich.console import Console
-
-    width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True, record=True,
-                      legacy_windows=False, safe_box=False, color_system="truecolor")
-    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
-    return console.export_text()

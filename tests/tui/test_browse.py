@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.tui.conftest import at, loaded, row_labels, wait_for
+from tests.tui.helpers import at, loaded, row_labels, wait_for
 from tracker.tui.widgets.node_details import NodeDetails, RelationList
 from tracker.tui.widgets.topic_tree import TopicTree
 

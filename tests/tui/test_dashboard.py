@@ -4,24 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-import sqlalchemy as sa
 from textual.widgets import Sparkline
 
-from tests.tui.conftest import at, loaded, wait_for
-from tracker.store.tables import Run
-
-
-def seed(store) -> None:
-    store.mark("lonely", "read", at=at(4))
-    store.mark("perceptron", "read", at=at(13))
-    store.mark("backprop", "read", at=at(14, 9))
-    store.mark("markup-title", "skipped", at=at(14, 10))
-    store.mark("ansi-title", "reading", at=at(14, 11))
-    store.add_note("perceptron", "a note")
-    run_id = store.start_run("backprop", "tiny", "test")
-    store.finish_run(run_id, outcome="passed", exit_code=0)
-    with store.session(write=True) as s:  # the store stamps runs with the real clock: freeze it
-        s.execute(sa.update(Run).values(started_at=at(14, 8), ended_at=at(14, 8)))
+from tests.tui.helpers import loaded, seed, wait_for
 
 
 def test_dashboard_figures(make_app, store):

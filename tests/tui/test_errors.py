@@ -6,7 +6,7 @@ import asyncio
 import sqlite3
 
 import tracker.store.engine as engine
-from tests.tui.conftest import loaded, settle, wait_for
+from tests.tui.helpers import loaded, settle, wait_for
 from tracker.tui.widgets.topic_tree import TopicTree
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.tui.conftest import at, loaded, wait_for
+from tests.tui.helpers import at, loaded, wait_for
 from tracker.tui.screens.learning_path import LearningPathScreen
 from tracker.tui.widgets.node_list import NodeList
 from tracker.tui.widgets.topic_tree import TopicTree

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.tui.conftest import loaded, screen_text, settle, wait_for
+from tests.tui.helpers import loaded, screen_text, settle, wait_for
 from tracker.tui.literal import ansi_line, escape_markup, literal
 from tracker.tui.widgets.node_details import NodeDetails
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.tui.conftest import loaded, settle, wait_for
+from tests.tui.helpers import loaded, settle, wait_for
 from tracker.tui.widgets.topic_tree import TopicTree
 
 

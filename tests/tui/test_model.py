@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from tests.tui.conftest import TODAY, at
+from tests.tui.helpers import TODAY, at
 from tracker.cli.context import Context
 from tracker.graph import queries
 from tracker.tui.session import Session

@@ -6,7 +6,7 @@ import asyncio
 
 from textual.command import CommandList, CommandPalette
 
-from tests.tui.conftest import loaded, screen_text, wait_for
+from tests.tui.helpers import loaded, screen_text, wait_for
 from tracker.tui.widgets.topic_tree import TopicTree
 
 

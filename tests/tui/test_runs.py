@@ -8,7 +8,7 @@ import time
 
 from textual.widgets import ProgressBar, RichLog
 
-from tests.tui.conftest import loaded, wait_for
+from tests.tui.helpers import loaded, wait_for
 from tracker.tui.widgets.metrics_plot import MetricsPlot
 
 

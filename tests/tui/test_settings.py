@@ -6,7 +6,7 @@ import asyncio
 import json
 import re
 
-from tests.tui.conftest import loaded, screen_text, settle, wait_for
+from tests.tui.helpers import loaded, screen_text, settle, wait_for
 from tracker.tui.screens.help import HelpScreen
 from tracker.tui.settings import keymap_path, settings_path
 

@@ -5,8 +5,7 @@ Update after an intended visual change with ``pytest tests/tui/test_snapshots.py
 
 from __future__ import annotations
 
-from tests.tui.conftest import at, loaded, wait_for
-from tests.tui.test_dashboard import seed
+from tests.tui.helpers import at, loaded, seed, wait_for
 from tracker.demo_protocol import parse_line
 from tracker.runner import OutputLine, RunResult
 from tracker.tui.runs import RunOutput, RunState
