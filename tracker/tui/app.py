@@ -20,6 +20,7 @@ from pathlib import Path
 from textual import work
 from textual.app import App, SystemCommand
 from textual.signal import Signal
+from textual.worker import Worker, WorkerState
 
 from ..errors import UserError
 from .actions import NodeActions
@@ -105,12 +106,16 @@ class TrackerApp(NodeActions, RunActions, App[int]):
 
     @work(thread=True, group="load", exit_on_error=False)
     def load_session(self) -> None:
-        try:
-            self.session.load()
-        except UserError as err:
-            self.call_from_thread(self._load_failed, str(err))
+        self.session.load()  # the outcome arrives as a worker state change, never a blocking call back
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "load":
             return
-        self.call_from_thread(self._loaded)
+        if event.state == WorkerState.SUCCESS:
+            self._loaded()
+        elif event.state == WorkerState.ERROR:
+            error = event.worker.error
+            self._load_failed(str(error) if isinstance(error, UserError) else f"{type(error).__name__}: {error}")
 
     def _loaded(self) -> None:
         for problem in self.session.problems:
@@ -205,6 +210,8 @@ class TrackerApp(NodeActions, RunActions, App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel_run":
             return self._active_run is not None
+        if action == "show_mode":  # the footer leaves out the screen you are on
+            return parameters[0] != self.current_mode
         if action in ("mark", "undo", "edit_notes", "edit_external", "open_link", "learning_path", "run"):
             return True if self.session.loaded else None
         return True

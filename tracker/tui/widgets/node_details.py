@@ -69,6 +69,7 @@ class NodeDetails(VerticalScroll):
     """Shows one node; ``show`` is called whenever the selection or its data changes."""
 
     node_id: str | None = None
+    _last_error = ""
 
     def compose(self) -> ComposeResult:
         yield Static(id="details-title")
@@ -92,8 +93,9 @@ class NodeDetails(VerticalScroll):
         self.query_one("#details-code", Static).update(self._code(info))
         notes = "\n\n---\n\n".join(literal_block(n.body) for n in info.notes) or NO_NOTES
         self._show_notes(notes)
-        if info.store_error:
+        if info.store_error and info.store_error != self._last_error:  # once, not on every row
             self.app.warn(info.store_error, severity="error")
+        self._last_error = info.store_error
 
     def _show_notes(self, markdown: str) -> None:
         from textual.widgets import Markdown
