@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 
+from textual import events
+
 import tracker.store.engine as engine
 from tests.tui.helpers import loaded, settle, wait_for
 from tracker.tui.widgets.topic_tree import TopicTree
@@ -55,3 +57,20 @@ def test_a_graph_that_does_not_load_is_a_notification(make_app, graph_dir):
             assert app.is_running
 
     asyncio.run(main())
+
+
+def test_keys_typed_after_quit_do_nothing(make_app, store):
+    async def main():
+        app = make_app()
+        async with app.run_test(size=(100, 30)) as pilot:
+            await loaded(pilot)
+            app.jump_to("perceptron")
+            await wait_for(pilot, lambda: app.selected == "perceptron")
+            for char in "question_mark":  # queued at once: "q", then unread, notes, skip, next up...
+                app.post_message(events.Key(char, char))
+            await pilot.pause()
+        return app
+
+    app = asyncio.run(main())
+    assert app.return_code == 0
+    assert store.statuses() == {} and store.notes() == []

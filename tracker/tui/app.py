@@ -208,6 +208,8 @@ class TrackerApp(NodeActions, RunActions, App[int]):
         self.push_screen(HelpScreen())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.quitting:  # keys typed after q are still queued: they must not open screens now
+            return action == "quit"
         if action == "cancel_run":
             return self._active_run is not None
         if action == "show_mode":  # the footer leaves out the screen you are on
@@ -239,6 +241,12 @@ class TrackerApp(NodeActions, RunActions, App[int]):
             yield SystemCommand(title, help_text, callback)
 
     # shutdown ------------------------------------------------------------------------
+    quitting = False
+
+    def exit(self, *args, **kwargs) -> None:
+        self.quitting = True
+        super().exit(*args, **kwargs)
+
     async def action_quit(self) -> None:
         self.kill_active_run()
         await super().action_quit()

@@ -49,6 +49,7 @@ class RunPanelScreen(Screen):
             self.query_one(MetricsPlot).draw({})
             return
         self._heading(state)
+        self.query_one(MetricsPlot).display = state.kind == "demo"  # tests report no metrics
         self.query_one("#run-command", Static).update(literal(" ".join(state.command[1:])))
         for line in state.log:
             log.write(ansi_line(line))
