@@ -87,12 +87,18 @@ class TrackerApp(NodeActions, RunActions, App[int]):
         theme = load_settings().get("theme")
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
-        self.theme_changed_signal.subscribe(self, lambda new: save_settings(theme=new.name))
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.user_keymap, problems = load_keymap(BINDING_IDS)
         if self.user_keymap:
             self.set_keymap(self.user_keymap)
         for problem in problems:
             self.warn(problem)
+
+    def _remember_theme(self, theme) -> None:
+        try:
+            save_settings(theme=theme.name)
+        except OSError as err:
+            self.warn(f"cannot remember the theme: {err}")
 
     def first_paint(self) -> None:
         """Called by the first screen once drawn: only now start loading (the loader would slow the paint)."""
