@@ -43,7 +43,8 @@ def test_palette_searches_authors_lists_commands_and_shows_titles_literally(make
         async with app.run_test(size=(120, 40)) as pilot:
             await loaded(pilot)
             await search(pilot, "mallory", "not markup")
-            assert prompts(app)[0] == "[bold red]x[/] not markup  article\n[i]Mallory[/i] · markup-title, matched author"
+            expected = "[bold red]x[/] not markup  article\n[i]Mallory[/i] · markup-title, matched author"
+            assert prompts(app)[0] == expected
             assert "[bold red]x[/] not markup" in screen_text(app)
             await pilot.press("escape")
             await search(pilot, "dashboard", "Dashboard")

@@ -113,7 +113,8 @@ class RunPanelScreen(Screen):
             line = Text("Claim    ", style="bold")
             line.append_text(literal(str(claim.get("text", ""))))
             line.append(f"  measured {claim.get('measured')} vs {claim.get('threshold')}: ", style="dim")
-            line.append("REPRODUCED" if reproduced else "NOT REPRODUCED", style="bold green" if reproduced else "bold red")
+            line.append("REPRODUCED" if reproduced else "NOT REPRODUCED",
+                        style="bold green" if reproduced else "bold red")
             lines.append(line)
         result = state.result
         if state.error:
