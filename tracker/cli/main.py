@@ -9,22 +9,11 @@ from __future__ import annotations
 import argparse
 import sys
 
+import importlib
+
 from ..errors import UserError
-from . import commands_graph, commands_import_export
 
-COMMAND_MODULES = [commands_graph, commands_import_export]
-try:  # command groups that arrive with later parts of the app
-    from . import commands_store
-
-    COMMAND_MODULES.append(commands_store)
-except ImportError:  # pragma: no cover - only while the store is being built
-    pass
-try:
-    from . import commands_run
-
-    COMMAND_MODULES.append(commands_run)
-except ImportError:  # pragma: no cover
-    pass
+COMMAND_MODULES = ("commands_graph", "commands_import_export", "commands_store", "commands_run")
 
 
 def common_options() -> argparse.ArgumentParser:
@@ -47,14 +36,35 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in COMMAND_MODULES:
-        module.register(sub, common)
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"{__package__}.{name}").register(sub, common)
     return parser
 
 
+def _wants_tui(argv: list[str]) -> bool:
+    """No command word, only global options: open the TUI without loading every command module."""
+    takes_value = {"--graph-data", "--db"}
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in takes_value:
+            skip = True
+        elif arg.startswith("--graph-data=") or arg.startswith("--db=") or arg == "--json":
+            continue
+        else:
+            return False
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if _wants_tui(argv):
+        parser = argparse.ArgumentParser(prog="tracker", parents=[common_options()])
+        args = parser.parse_args(argv)
+        args.command = None
+    else:
+        args = build_parser().parse_args(argv)
     for name, default in (("graph_data", None), ("db", None), ("json", False)):
         if not hasattr(args, name):
             setattr(args, name, default)

@@ -37,7 +37,7 @@ BROWSE_BINDINGS = [
 ]
 
 NOTES_BINDINGS = [
-    Binding("escape", "close", "Done", id="close_notes"),
+    Binding("escape", "close", "Done", id="close_notes", priority=True),  # the code editor would take escape first
     Binding("ctrl+s", "save", "Save", id="save_notes"),
 ]
 
