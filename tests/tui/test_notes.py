@@ -6,7 +6,7 @@ import asyncio
 import sys
 
 from tests.tui.helpers import loaded, screen_text, wait_for
-from tracker.tui.external_editor import edit_text
+from tracker.editor import edit_text
 from tracker.tui.screens.notes import NotesScreen
 from tracker.tui.widgets.node_details import NodeDetails
 

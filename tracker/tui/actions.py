@@ -89,7 +89,7 @@ class NodeActions:
             return
         from textual.app import SuspendNotSupported
 
-        from .external_editor import edit_text
+        from ..editor import edit_text
 
         try:
             uid, body = self.session.editable_note(node_id)
