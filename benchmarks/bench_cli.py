@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import resource
 import statistics
 import subprocess
 import sys
@@ -9,13 +10,17 @@ import tempfile
 import time
 
 
-def wall(cmd: list[str], repeats: int = 7, env=None) -> float:
-    samples = []
+def wall(cmd: list[str], repeats: int = 7, env=None) -> tuple[float, float]:
+    """Median wall seconds and median CPU seconds (user+sys) of a command; CPU time drifts less under load."""
+    samples, cpu = [], []
     for _ in range(repeats):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         subprocess.run(cmd, capture_output=True, check=False, env=env)
         samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return statistics.median(samples), statistics.median(cpu)
 
 
 def run() -> dict:
@@ -23,17 +28,19 @@ def run() -> dict:
 
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, TRACKER_DATA_DIR=tmp)
-        base = wall([sys.executable, "-c", "pass"], env=env)
-        nxt = wall([sys.executable, "-m", "tracker.cli.main", "next"], env=env)
-        mark = wall([sys.executable, "-m", "tracker.cli.main", "mark", "resnet", "read"], env=env)
+        base, base_cpu = wall([sys.executable, "-c", "pass"], env=env)
+        nxt, nxt_cpu = wall([sys.executable, "-m", "tracker.cli.main", "next"], env=env)
+        mark, mark_cpu = wall([sys.executable, "-m", "tracker.cli.main", "mark", "resnet", "read"], env=env)
         probe = subprocess.run(
             [sys.executable, "-c", "import sys; from tracker.cli.main import main; main(['next']); main(['mark', 'vgg', 'read']);"
-             "print(','.join(m for m in ('torch', 'textual') if m in sys.modules))"],
+             "print('LOADED:' + (','.join(m for m in ('torch', 'textual') if m in sys.modules) or 'none'))"],
             capture_output=True, text=True, env=env)
+    loaded = [line for line in probe.stdout.splitlines() if line.startswith("LOADED:")]
     return {
         "python_pass_s": base, "tracker_next_s": nxt, "tracker_mark_s": mark,
         "next_over_python": nxt / base, "mark_over_python": mark / base,
-        "heavy_modules_loaded": probe.stdout.strip().splitlines()[-1] if probe.stdout.strip() else "none",
+        "python_pass_cpu_s": base_cpu, "tracker_next_cpu_s": nxt_cpu, "tracker_mark_cpu_s": mark_cpu,
+        "heavy_modules_loaded": loaded[0].removeprefix("LOADED:") if loaded else "probe failed",
     }
 
 

@@ -7,7 +7,7 @@ from rich.tree import Tree
 
 from ..errors import UserError
 from ..graph import queries
-from ..graph.schema import NODE_KINDS
+from ..graph.model import NODE_KINDS
 from .render import bar, node_line, safe
 
 

@@ -29,7 +29,7 @@ class Context:
     @cached_property
     def graph(self):
         from ..graph.cache import load_graph_cached
-        from ..graph.loader import GraphError
+        from ..graph.problems import GraphError
         from ..impl_meta import MetaError, discover
 
         try:

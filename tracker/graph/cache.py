@@ -14,7 +14,7 @@ import pickle
 import tempfile
 from pathlib import Path
 
-from .loader import layer_files, load_graph
+from .files import layer_files
 from .model import TopicGraph
 
 CACHE_VERSION = "3"
@@ -46,6 +46,8 @@ def load_graph_cached(dirs: list[Path], known_implementations: set[str] | None =
     try:
         key = _key(dirs, known_implementations)
     except OSError:
+        from .loader import load_graph
+
         return load_graph(dirs, known_implementations)
     path = _cache_dir() / f"graph-{key}.pickle"
     try:
@@ -55,6 +57,8 @@ def load_graph_cached(dirs: list[Path], known_implementations: set[str] | None =
             return graph
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
         pass
+    from .loader import load_graph  # pydantic and YAML only when the cache misses
+
     graph = load_graph(dirs, known_implementations)  # raises GraphError: nothing cached for bad data
     graph.cache.clear()
     try:

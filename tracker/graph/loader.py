@@ -15,17 +15,11 @@ import networkx as nx
 import yaml
 from pydantic import ValidationError
 
+from .files import layer_files
+from .problems import GraphError
 from .identity import arxiv_id, normalize_title, normalize_url, slugify
 from .model import PART_OF, RELATED, REQUIRES, LinkRef, Node, SourceRef, TopicGraph
 from .schema import LayerFile, NodeSpec
-
-
-class GraphError(ValueError):
-    """A problem in the graph data, naming the file, line and node."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(problems))
 
 
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same rules, 10x faster
@@ -119,16 +113,6 @@ class _Where:
 
     def __format__(self, spec: str) -> str:
         return f"{self.rec.file}:{self.rec.line}: node {self.rec.spec.id!r}"
-
-
-def layer_files(dirs: list[Path]) -> list[Path]:
-    files: list[Path] = []
-    for folder in dirs:
-        if folder.is_file():
-            files.append(folder)
-        elif folder.is_dir():
-            files.extend(sorted(p for p in folder.rglob("*.y*ml") if p.suffix in (".yaml", ".yml")))
-    return files
 
 
 class _Merger:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+NODE_KINDS = ("paper", "article", "video", "book", "course", "talk", "code", "topic")
 PART_OF = "part_of"
 REQUIRES = "requires"
 RELATED = "related"

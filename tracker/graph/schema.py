@@ -27,10 +27,12 @@ from __future__ import annotations
 import re
 from typing import List, Literal
 
+from .model import NODE_KINDS as MODEL_NODE_KINDS
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 NodeKind = Literal["paper", "article", "video", "book", "course", "talk", "code", "topic"]
 NODE_KINDS: tuple[str, ...] = NodeKind.__args__  # type: ignore[attr-defined]
+assert NODE_KINDS == MODEL_NODE_KINDS, "the schema and the model must agree on node kinds"
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._/-]*$")
 
 
