@@ -11,7 +11,9 @@ from pathlib import Path
 
 APP_NAME = "tracker"
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SHIPPED_GRAPH_DIR = REPO_ROOT / "graph_data"
+# A checkout keeps the shipped graph at the top level; a built wheel carries it inside the package.
+SHIPPED_GRAPH_DIR = next((p for p in (REPO_ROOT / "graph_data", Path(__file__).resolve().parent / "graph_data")
+                          if p.is_dir()), REPO_ROOT / "graph_data")
 GRAPH_DATA_ENV = "TRACKER_GRAPH_DATA"
 USER_DATA_ENV = "TRACKER_DATA_DIR"
 DB_ENV = "TRACKER_DB"
