@@ -1,0 +1,1 @@
+"""Variational Lossy Autoencoder: a VAE whose autoregressive decoder sees only a local window."""
