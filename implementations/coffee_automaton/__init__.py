@@ -1,0 +1,1 @@
+"""The coffee automaton: entropy rises monotonically while apparent complexity rises and falls."""
