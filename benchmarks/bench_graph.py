@@ -70,11 +70,14 @@ def run() -> dict:
                 results[f"import_{size}_with_yaml_files_s"] = timed(lambda: import_lists(lists, tmp / f"out{size}"), 1)
         results["import_100k_over_10k"] = results["import_100000_s"] / results["import_10000_s"]
         graph = parse_merge_build(generate(tmp / "q", 100_000))
-        units = [n for n in graph.nodes if graph.is_unit(n)]
-        deep = units[-1]
+        # The deepest target: an item of the last week, which needs every earlier week first.
+        weeks = [n for n in graph.nodes.values() if n.is_topic and n.title.startswith("Week ")]
+        last_week = max(weeks, key=lambda n: int(n.title.split()[1])).id
+        deep = queries.items_under(graph, last_week)[-1]
         results["graph_nodes"] = len(graph.nodes)
         results["query_next_ms"] = 1000 * timed(lambda: queries.ready(graph, {}, limit=10), 3)
         results["query_path_ms"] = 1000 * timed(lambda: queries.learning_path(graph, deep, {}), 3)
+        results["query_path_steps"] = len(queries.learning_path(graph, deep, {}))
         results["query_search_ms"] = 1000 * timed(lambda: queries.search(graph, "residual attention", 20), 3)
     return results
 
