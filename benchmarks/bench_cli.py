@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import resource
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
+
+from benchmarks.timing import command_seconds
 
 
-def wall(cmd: list[str], repeats: int = 7, env=None) -> tuple[float, float]:
-    """Median wall seconds and median CPU seconds (user+sys) of a command; CPU time drifts less under load."""
-    samples, cpu = [], []
-    for _ in range(repeats):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        subprocess.run(cmd, capture_output=True, check=False, env=env)
-        samples.append(time.perf_counter() - start)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
-    return statistics.median(samples), statistics.median(cpu)
 
 
 def run() -> dict:
@@ -28,9 +16,9 @@ def run() -> dict:
 
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, TRACKER_DATA_DIR=tmp)
-        base, base_cpu = wall([sys.executable, "-c", "pass"], env=env)
-        nxt, nxt_cpu = wall([sys.executable, "-m", "tracker.cli.main", "next"], env=env)
-        mark, mark_cpu = wall([sys.executable, "-m", "tracker.cli.main", "mark", "resnet", "read"], env=env)
+        base, base_cpu = command_seconds([sys.executable, "-c", "pass"], env=env)
+        nxt, nxt_cpu = command_seconds([sys.executable, "-m", "tracker.cli.main", "next"], env=env)
+        mark, mark_cpu = command_seconds([sys.executable, "-m", "tracker.cli.main", "mark", "resnet", "read"], env=env)
         probe = subprocess.run(
             [sys.executable, "-c", "import sys; from tracker.cli.main import main; main(['next']); main(['mark', 'vgg', 'read']);"
              "print('LOADED:' + (','.join(m for m in ('torch', 'textual') if m in sys.modules) or 'none'))"],

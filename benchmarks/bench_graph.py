@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import statistics
 import tempfile
 import time
 import tracemalloc
 from pathlib import Path
 
 from benchmarks.generate_lists import generate
+from benchmarks.timing import median_seconds as timed
 from tracker.graph import queries
 from tracker.graph.loader import build_graph, load_graph
 from tracker.graph.schema import LayerFile
@@ -45,13 +45,6 @@ def peak_mb(fn) -> float:
     return peak / 2**20
 
 
-def timed(fn, repeats: int = 5) -> float:
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
 
 
 def run() -> dict:

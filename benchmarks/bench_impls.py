@@ -9,23 +9,15 @@
 
 from __future__ import annotations
 
-import statistics
-import time
-
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+from benchmarks import timing
+
 
 def median_seconds(fn, repeats: int = 7, warmup: int = 2) -> float:
-    for _ in range(warmup):
-        fn()
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+    return timing.median_seconds(fn, repeats, warmup)
 
 
 def matmul_flops_per_second(n: int = 2048) -> float:

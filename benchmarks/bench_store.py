@@ -20,6 +20,8 @@ from pathlib import Path
 
 import networkx as nx
 
+from benchmarks.timing import command_seconds, median_seconds
+
 ITEMS = 100_000
 TOPICS, SUBTOPICS = 20, 5
 LISTS = 4
@@ -42,12 +44,7 @@ print("done", flush=True)
 
 
 def _wall(cmd: list[str], env: dict[str, str], repeats: int) -> float:
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        subprocess.run(cmd, env=env, check=True, capture_output=True)
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+    return command_seconds(cmd, repeats, env, check=True)[0]
 
 
 def cli_mark_vs_startup(tmp: Path, repeats: int = 5) -> dict[str, float]:
@@ -134,13 +131,10 @@ def fill(store, items: int = ITEMS) -> None:
             s.execute(sa.insert(table), rows)
 
 
+
+
 def timed(fn, repeats: int = 3) -> float:
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+    return median_seconds(fn, repeats)
 
 
 def stats_at_scale(tmp: Path) -> dict[str, float]:
