@@ -1,0 +1,1 @@
+"""Bahdanau, Cho & Bengio (2014): RNN encoder-decoder that jointly learns to align and translate."""
