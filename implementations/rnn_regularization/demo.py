@@ -1,0 +1,103 @@
+"""Demo: dropout on the non-recurrent connections lets a big LSTM LM beat its own overfitting on a tiny corpus."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from implementations._common.demo import Claim, DemoConfig, main
+from tracker.demo_protocol import Reporter
+
+from .data import batchify, corpus
+from .model import DropoutLSTMLanguageModel, detach_states, evaluate
+
+
+@dataclass(frozen=True)
+class Setting:
+    n_tokens: int    # corpus size (4/5 train, 1/5 valid, interleaved blocks of 500 tokens)
+    vocab: int       # at most this many word types (the rest -> <unk>)
+    hidden: int      # LSTM units per layer = embedding size
+    lr: float        # Adam
+    eval_every: int
+
+
+DEFAULT = Setting(n_tokens=5000, vocab=500, hidden=256, lr=5e-3, eval_every=20)
+# --quick: a smaller corpus and net with a higher learning rate, so the plain model overfits within ~100 steps.
+QUICK = Setting(n_tokens=2500, vocab=300, hidden=128, lr=2e-2, eval_every=10)
+LAYERS, DROPOUT = 2, 0.5  # 2 layers as in the paper; p = 0.5 as for its medium model
+BPTT, BATCH = 10, 20
+MARGIN = 0.1  # nats: the regularised model's best valid loss must be at least this much lower (~10% perplexity)
+
+
+def train(model: DropoutLSTMLanguageModel, train_ids: torch.Tensor, valid_ids: torch.Tensor, steps: int,
+          setting: Setting, first_step: int, report: Reporter) -> list[tuple[int, float, float]]:
+    """Adam over contiguous streams with carried state (truncated BPTT); returns (step, train, valid) checkpoints."""
+    optimiser = torch.optim.Adam(model.parameters(), lr=setting.lr)
+    streams = batchify(train_ids, BATCH)
+    position, states, curve, running = 0, None, [], []
+    for step in range(1, steps + 1):
+        if position + BPTT + 1 > streams.shape[0]:  # a new epoch: start the streams again
+            position, states = 0, None
+        x, y = streams[position: position + BPTT], streams[position + 1: position + BPTT + 1]
+        position += BPTT
+        loss, states = model.loss(x, y, states)
+        states = detach_states(states)
+        optimiser.zero_grad()
+        loss.backward()
+        nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimiser.step()
+        running.append(loss.item())
+        metrics = {"loss": loss.item()}
+        if step % setting.eval_every == 0 or step == steps:
+            valid = evaluate(model, valid_ids)
+            curve.append((step, sum(running) / len(running), valid))
+            running = []
+            metrics["valid_loss"] = valid
+        report.progress(first_step + step, **metrics)
+    return curve
+
+
+def run(cfg: DemoConfig, report: Reporter) -> Claim:
+    if cfg.device.type == "cpu":
+        torch.set_num_threads(1)  # small sequential matmuls: extra threads mostly wait
+    setting = QUICK if cfg.quick else DEFAULT
+    report.start(total=2 * cfg.steps)
+    train_ids, valid_ids, vocab = corpus(setting.n_tokens, setting.vocab)
+    train_ids, valid_ids = train_ids.to(cfg.device), valid_ids.to(cfg.device)
+    report.say(f"corpus: stdlib source as words, {len(train_ids):,} train / {len(valid_ids):,} valid tokens, "
+               f"vocabulary {len(vocab)}; model: {LAYERS}-layer LSTM, {setting.hidden} units, "
+               f"{sum(p.numel() for p in DropoutLSTMLanguageModel(len(vocab), setting.hidden, LAYERS).parameters()):,} "
+               f"parameters; Adam lr {setting.lr}, BPTT {BPTT}, batch {BATCH}")
+
+    curves = {}
+    for k, p in enumerate((0.0, DROPOUT)):
+        torch.manual_seed(cfg.seed)  # same initial weights for both runs
+        model = DropoutLSTMLanguageModel(len(vocab), setting.hidden, LAYERS, dropout=p).to(cfg.device)
+        curves[p] = train(model, train_ids, valid_ids, cfg.steps, setting, k * cfg.steps, report)
+
+    report.say("valid loss (nats) along training; train = mean training loss since the previous row")
+    report.say(f"{'step':>6} | {'plain: train':>12} {'valid':>7} | {f'dropout {DROPOUT}: train':>18} {'valid':>7}")
+    for (step, tr0, va0), (_, tr1, va1) in zip(curves[0.0], curves[DROPOUT]):
+        report.say(f"{step:>6} | {tr0:>12.3f} {va0:>7.3f} | {tr1:>18.3f} {va1:>7.3f}")
+    best_plain = min(v for _, _, v in curves[0.0])
+    best_dropout = min(v for _, _, v in curves[DROPOUT])
+    final_plain = curves[0.0][-1][2]
+    report.say(f"plain: best valid {best_plain:.3f} (perplexity {math.exp(best_plain):.1f}), final {final_plain:.3f}"
+               f" -> {'overfits' if final_plain > best_plain + 0.05 else 'no clear overfitting'}")
+    report.say(f"dropout {DROPOUT}: best valid {best_dropout:.3f} (perplexity {math.exp(best_dropout):.1f})")
+
+    gain = best_plain - best_dropout
+    return Claim(
+        text=(f"best valid loss: dropout {best_dropout:.3f} vs plain {best_plain:.3f} nats, "
+              f"{gain:.3f} lower >= {MARGIN} (perplexity {math.exp(best_dropout):.1f} vs {math.exp(best_plain):.1f})"),
+        measured=gain,
+        threshold=MARGIN,
+        reproduced=gain >= MARGIN,
+    )
+
+
+if __name__ == "__main__":
+    main(run, __file__)
