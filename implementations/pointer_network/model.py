@@ -56,19 +56,22 @@ def mask_scores(scores: Tensor, blocked: Tensor) -> Tensor:
     return scores.masked_fill(blocked, float("-inf"))
 
 
-class PointerNetwork(nn.Module):
-    def __init__(self, cfg: PointerNetConfig) -> None:
+class PointerDecoder(nn.Module):
+    """The decoding half: an LSTM fed the element it pointed at last, pointing with eq. (3).
+
+    Subclasses supply ``encode``: the vectors to point at (one per input
+    element) and the decoder's initial state. The set2set implementation
+    reuses this as its write block.
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, attn_size: int) -> None:
         super().__init__()
-        self.cfg = cfg
-        self.encoder = LSTMCell(cfg.input_size, cfg.hidden_size)
-        self.decoder = LSTMCell(cfg.input_size, cfg.hidden_size)
-        self.go = nn.Parameter(torch.zeros(cfg.input_size))  # the first decoder input, a learned symbol
-        self.pointer = PointerAttention(cfg.hidden_size, cfg.attn_size)
+        self.decoder = LSTMCell(input_size, hidden_size)
+        self.go = nn.Parameter(torch.zeros(input_size))  # the first decoder input, a learned symbol
+        self.pointer = PointerAttention(hidden_size, attn_size)
 
     def encode(self, inputs: Tensor, valid: Tensor) -> tuple[Tensor, tuple[Tensor, Tensor]]:
-        """inputs (batch, n, input_size) -> states e_j (batch, n, hidden) and the final state."""
-        state = self.encoder.zero_state(inputs.size(0), inputs)
-        return run_lstm(self.encoder, inputs, state, valid)
+        raise NotImplementedError
 
     def forward(self, inputs: Tensor, valid: Tensor, targets: Tensor) -> Tensor:
         """Teacher-forced pointer scores (batch, steps, n), masked.
@@ -95,17 +98,31 @@ class PointerNetwork(nn.Module):
         enc_keys = self.pointer.W1(enc)
         batch, n, _ = inputs.shape
         blocked = ~valid
+        lengths = valid.sum(dim=-1)
         x = self.go.expand(batch, -1)
         rows = torch.arange(batch, device=inputs.device)
         pointers, probs = [], []
-        for _ in range(n):
+        for i in range(n):
             state = self.decoder(x, state)
             p = mask_scores(self.pointer(enc_keys, state[0]), blocked).softmax(dim=-1)
             choice = p.argmax(dim=-1)
-            finished = blocked.all(dim=-1)
-            pointers.append(choice.masked_fill(finished, -1))
+            pointers.append(choice.masked_fill(i >= lengths, -1))
             probs.append(p)
             blocked = blocked.clone()
             blocked[rows, choice] = True
             x = inputs[rows, choice]
         return torch.stack(pointers, 1), torch.stack(probs, 1)
+
+
+class PointerNetwork(PointerDecoder):
+    """Ptr-Net: an LSTM encoder reads the inputs in the order given (Section 2.3)."""
+
+    def __init__(self, cfg: PointerNetConfig) -> None:
+        super().__init__(cfg.input_size, cfg.hidden_size, cfg.attn_size)
+        self.cfg = cfg
+        self.encoder = LSTMCell(cfg.input_size, cfg.hidden_size)
+
+    def encode(self, inputs: Tensor, valid: Tensor) -> tuple[Tensor, tuple[Tensor, Tensor]]:
+        """inputs (batch, n, input_size) -> states e_j (batch, n, hidden) and the final state."""
+        state = self.encoder.zero_state(inputs.size(0), inputs)
+        return run_lstm(self.encoder, inputs, state, valid)
