@@ -59,7 +59,7 @@ class Seq2Seq(nn.Module):
         """Baseline context: last forward state and first backward state, one per sentence."""
         n = self.cfg.hidden_size
         last = valid.sum(dim=1) - 1
-        forward_last = annotations[torch.arange(annotations.size(0)), last, :n]
+        forward_last = annotations[torch.arange(annotations.size(0), device=annotations.device), last, :n]
         return torch.cat([forward_last, annotations[:, 0, n:]], dim=-1)
 
     def _output_logits(self, s_prev: Tensor, y_prev_emb: Tensor, context: Tensor) -> Tensor:
