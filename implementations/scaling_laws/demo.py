@@ -28,10 +28,10 @@ def run(cfg: DemoConfig, report: Reporter) -> Claim:
     widths = QUICK_WIDTHS if cfg.quick else WIDTHS
     source = MarkovSource(VOCAB, STRENGTHS, ZIPF, seed=cfg.seed)
     k = source.order
-    data_gen = torch.Generator().manual_seed(cfg.seed + 1)
     # Fresh tokens every step and the same ones for every model: a fixed budget of steps x batch x context.
-    batches = source.sample(cfg.steps * BATCH, CONTEXT + 1, data_gen).view(cfg.steps, BATCH, CONTEXT + 1)
-    held_out = source.sample(EVAL_WINDOWS, CONTEXT + 1, data_gen)
+    train_gen, held_out_gen = (torch.Generator().manual_seed(cfg.seed * 3 + i) for i in (1, 2))
+    batches = source.sample(cfg.steps * BATCH, CONTEXT + 1, train_gen).view(cfg.steps, BATCH, CONTEXT + 1)
+    held_out = source.sample(EVAL_WINDOWS, CONTEXT + 1, held_out_gen)
     l_inf = float(source.nll(held_out).mean())  # the source's own loss on exactly the held-out tokens
     report.start(total=cfg.steps * len(widths))
     report.say(f"source: order-{k} Markov, {VOCAB} tokens, exact entropy rate H = {source.entropy_rate():.4f} nats; "
