@@ -124,7 +124,7 @@ def _init_weights(module: nn.Module) -> None:
 
 
 def kaplan_n(n_layer: int, d_model: int, d_attn: int, d_ff: int) -> int:
-    """Non-embedding parameters N = 2 d_model n_layer (2 d_attn + d_ff)  (Sec. 2.1, Table 1).
+    """Non-embedding parameters N = 2 d_model n_layer (2 d_attn + d_ff)  (Eq. 2.1, Sec. 2.1, Table 1).
 
     Per layer: QKV 3 d_model d_attn, attention output d_attn d_model, feed-forward
     2 d_model d_ff; biases, LayerNorms and embeddings are left out. With
