@@ -1,7 +1,7 @@
 """A generated language with known entropy: a random order-k Markov source.
 
 The next-token logits add one random table per context length, like a
-smoothed n-gram model run backwards::
+log-linear n-gram model::
 
     logit(y | x_{t-k..t-1}) = -zipf log(rank of y) + sum_j s_j G_j[x_{t-j..t-1}, y]
 
