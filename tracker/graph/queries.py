@@ -10,10 +10,9 @@ ready.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-
-from .identity import fold, normalize_title
+from .identity import normalize_title
 from .model import DONE_STATUSES, PART_OF, REQUIRES, Node, TopicGraph, sort_key
+from .search import SearchHit, search  # noqa: F401  (part of this module's API)
 
 
 def _cached(tg: TopicGraph, name: str, key: str, compute):
@@ -23,20 +22,51 @@ def _cached(tg: TopicGraph, name: str, key: str, compute):
     return table[key]
 
 
+def _adjacency(tg: TopicGraph) -> tuple[dict[str, list[str]], dict[str, list[str]], dict[str, list[str]]]:
+    """Parents, children and requirements of every node, from one pass over the edges.
+
+    networkx's per-node edge views cost microseconds each; a 100k-node graph
+    asks millions of these questions, so they are answered from plain dicts.
+    """
+    adjacency = tg.cache.get("adjacency")
+    if adjacency is None:
+        parents: dict[str, list[str]] = {}
+        children: dict[str, list[str]] = {}
+        requires: dict[str, list[str]] = {}
+        for u, v, kind in tg.graph.edges(data="kind"):
+            if kind == PART_OF:
+                parents.setdefault(u, []).append(v)
+                children.setdefault(v, []).append(u)
+            elif kind == REQUIRES:
+                requires.setdefault(u, []).append(v)
+        adjacency = tg.cache["adjacency"] = (parents, children, requires)
+    return adjacency
+
+
 def ancestors(tg: TopicGraph, node_id: str) -> list[str]:
-    """Every topic the node sits under, transitively."""
-    return _cached(tg, "ancestors", node_id, lambda: _ancestors(tg, node_id))
-
-
-def _ancestors(tg: TopicGraph, node_id: str) -> list[str]:
-    seen: dict[str, None] = {}
-    stack = list(tg.out_ids(node_id, PART_OF))
-    while stack:
-        topic = stack.pop()
-        if topic not in seen:
-            seen[topic] = None
-            stack.extend(tg.out_ids(topic, PART_OF))
-    return list(seen)
+    """Every topic the node sits under, transitively: parents first, then theirs."""
+    memo = tg.cache.setdefault("ancestors", {})
+    if node_id in memo:
+        return memo[node_id]
+    parents = _adjacency(tg)[0]
+    stack = [node_id]
+    while stack:  # post-order, so a node's parents are resolved before it (part_of is acyclic)
+        current = stack[-1]
+        above = parents.get(current, ())
+        pending = [p for p in above if p not in memo]
+        if pending:
+            stack.extend(pending)
+            continue
+        stack.pop()
+        if len(above) == 1:  # the common case: one parent, whose chain is already known
+            memo[current] = [above[0], *memo[above[0]]]
+            continue
+        seen: dict[str, None] = {}
+        for parent in above:
+            seen[parent] = None
+            seen.update(dict.fromkeys(memo[parent]))
+        memo[current] = list(seen)
+    return memo[node_id]
 
 
 def items_under(tg: TopicGraph, topic_id: str) -> list[str]:
@@ -45,12 +75,13 @@ def items_under(tg: TopicGraph, topic_id: str) -> list[str]:
 
 
 def _items_under(tg: TopicGraph, topic_id: str) -> list[str]:
+    children = _adjacency(tg)[1]
     seen: set[str] = set()
     items: list[str] = []
     stack = [topic_id]
     while stack:
         current = stack.pop()
-        for child in tg.in_ids(current, PART_OF):
+        for child in children.get(current, ()):
             if child in seen:
                 continue
             seen.add(child)
@@ -61,15 +92,21 @@ def _items_under(tg: TopicGraph, topic_id: str) -> list[str]:
     return sorted(items, key=lambda i: sort_key(tg.nodes[i]))
 
 
+def _item_set(tg: TopicGraph, topic_id: str) -> frozenset[str]:
+    return _cached(tg, "item_set", topic_id, lambda: frozenset(_cached(
+        tg, "items_under", topic_id, lambda: _items_under(tg, topic_id))))
+
+
 def direct_prerequisites(tg: TopicGraph, node_id: str) -> list[str]:
     """Required nodes: the node's own, plus those of every topic above it."""
     return _cached(tg, "direct_prerequisites", node_id, lambda: _direct_prerequisites(tg, node_id))
 
 
 def _direct_prerequisites(tg: TopicGraph, node_id: str) -> list[str]:
-    required = list(tg.out_ids(node_id, REQUIRES))
+    requires = _adjacency(tg)[2]
+    required = list(requires.get(node_id, ()))
     for topic in ancestors(tg, node_id):
-        required.extend(tg.out_ids(topic, REQUIRES))
+        required.extend(requires.get(topic, ()))
     return list(dict.fromkeys(required))
 
 
@@ -92,38 +129,49 @@ def is_done(status: str | None) -> bool:
     return status in DONE_STATUSES
 
 
+def _ranked_units(tg: TopicGraph) -> list[str]:
+    """Every unit, best first; sorted once per graph."""
+    ranked = tg.cache.get("ranked_units")
+    if ranked is None:
+        ranked = tg.cache["ranked_units"] = [
+            n.id for n in sorted((n for n in tg.nodes.values() if tg.is_unit(n.id)), key=_rank)
+        ]
+    return ranked
+
+
 def ready(tg: TopicGraph, progress: Mapping[str, str], limit: int | None = None,
           topic: str | None = None) -> list[str]:
     """Unread items whose every prerequisite is done, best first.
 
     Ranked by how many lists cite the item (more is better), then by its
-    earliest position in those lists.
+    earliest position in those lists. Units are kept in rank order per graph,
+    so a query stops as soon as it has ``limit`` of them.
     """
-    scope = set(items_under(tg, topic)) if topic else None
-    candidates = []
+    scope = _item_set(tg, topic) if topic else None
     topic_done: dict[str, bool] = {}
 
     def satisfied(req: str, node_id: str) -> bool:
         if tg.is_unit(req):
             return is_done(progress.get(req))
-        members = _cached(tg, "items_under", req, lambda: _items_under(tg, req))
         if req not in topic_done:  # one pass per topic per query, not per dependent
-            topic_done[req] = all(is_done(progress.get(i)) for i in members)
+            topic_done[req] = all(is_done(progress.get(i)) for i in _item_set(tg, req))
         if topic_done[req]:
             return True
         # A node inside the topic it requires (a paper listed in two weeks) does not wait for itself.
+        members = _item_set(tg, req)
         return node_id in members and all(is_done(progress.get(i)) for i in members if i != node_id)
 
-    for node in tg.nodes.values():
-        if not tg.is_unit(node.id) or (scope is not None and node.id not in scope):
+    found: list[str] = []
+    for node_id in _ranked_units(tg):
+        if scope is not None and node_id not in scope:
             continue
-        if progress.get(node.id, "unread") != "unread":
+        if progress.get(node_id, "unread") != "unread":
             continue
-        if all(satisfied(r, node.id) for r in direct_prerequisites(tg, node.id) if r != node.id):
-            candidates.append(node)
-    candidates.sort(key=_rank)
-    ids = [n.id for n in candidates]
-    return ids[:limit] if limit else ids
+        if all(satisfied(r, node_id) for r in direct_prerequisites(tg, node_id) if r != node_id):
+            found.append(node_id)
+            if limit and len(found) >= limit:
+                break
+    return found
 
 
 def _rank(node: Node) -> tuple:
@@ -160,87 +208,6 @@ def learning_path(tg: TopicGraph, target: str, progress: Mapping[str, str]) -> l
         if not state.get(item) and not (item != target and is_done(progress.get(item))):
             visit(item)
     return order
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    id: str
-    score: float
-    field: str
-
-
-def _fields(node: Node) -> list[tuple[str, str]]:
-    fields = [("title", node.title)]
-    fields += [("alias", a) for a in node.aliases]
-    fields += [("author", a) for a in node.authors]
-    fields += [("tag", t) for t in node.tags]
-    fields.append(("id", node.id))
-    return fields
-
-
-def _fuzzy(query: str, text: str, typos: bool = False) -> float:
-    """0..1: exact > prefix > word match > substring > in-order subsequence."""
-    text = fold(text)
-    if not text:
-        return 0.0
-    if query == text:
-        return 1.0
-    if text.startswith(query):
-        return 0.9
-    words = text.split()
-    qwords = query.split()
-    if qwords and all(any(w.startswith(q) for w in words) for q in qwords):
-        return 0.8
-    if query in text:
-        return 0.7
-    pos = 0
-    gaps = 0
-    for ch in query:
-        found = text.find(ch, pos)
-        if found < 0:
-            return _typo_score(query, words) if typos else 0.0
-        gaps += found - pos
-        pos = found + 1
-    return max(0.1, 0.5 - gaps / (4 * len(text)))
-
-
-def _typo_score(query: str, words: list[str]) -> float:
-    """Forgive a typo or two (transposed, missing, extra letters) in a short query."""
-    from difflib import SequenceMatcher
-
-    if len(query) < 4:
-        return 0.0
-    best = max((SequenceMatcher(None, query, w).ratio() for w in words + [" ".join(words)]), default=0.0)
-    return 0.4 if best >= 0.8 else 0.0
-
-
-def search(tg: TopicGraph, query: str, limit: int = 20, kinds: set[str] | None = None) -> list[SearchHit]:
-    """Fuzzy search over titles, aliases, authors, tags and ids."""
-    q = " ".join(fold(query).split())
-    if not q:
-        return []
-    hits = _search_pass(tg, q, kinds, typos=False)
-    if not hits:  # nothing matched as typed: forgive typos (slower, so only now)
-        hits = _search_pass(tg, q, kinds, typos=True)
-    hits.sort(key=lambda h: (-h.score, -len(tg.nodes[h.id].lists), tg.nodes[h.id].title.lower()))
-    return hits[:limit]
-
-
-def _search_pass(tg: TopicGraph, q: str, kinds: set[str] | None, typos: bool) -> list[SearchHit]:
-    hits: list[SearchHit] = []
-    for node in tg.nodes.values():
-        if kinds and node.kind not in kinds:
-            continue
-        best = (0.0, "")
-        for name, text in _fields(node):
-            score = _fuzzy(q, text, typos)
-            if name != "title":
-                score *= 0.95
-            if score > best[0]:
-                best = (score, name)
-        if best[0] >= 0.3:
-            hits.append(SearchHit(node.id, best[0], best[1]))
-    return hits
 
 
 def topic_counts(tg: TopicGraph, progress: Mapping[str, str] | None = None) -> dict[str, tuple[int, int]]:
