@@ -9,6 +9,7 @@ from pathlib import Path
 
 from benchmarks.generate_lists import generate
 from benchmarks.timing import median_seconds as timed
+from tracker.gc_pause import gc_paused
 from tracker.graph import queries
 from tracker.graph.loader import build_graph, load_graph
 from tracker.graph.schema import LayerFile
@@ -28,7 +29,15 @@ def import_lists(paths: list[Path], out: Path):
 
 
 def parse_merge_build(paths: list[Path]):
-    """Parse + merge + graph build in memory (validated by the same schema), without the YAML files."""
+    """Parse + merge + graph build in memory (validated by the same schema), without the YAML files.
+
+    Like `tracker import`, it runs with the cyclic garbage collector paused.
+    """
+    with gc_paused():
+        return _parse_merge_build(paths)
+
+
+def _parse_merge_build(paths: list[Path]):
     layers = []
     for path in paths:
         parsed = parse_file(path, list_id_for(path))

@@ -29,6 +29,13 @@ def register(sub, common) -> None:
 
 
 def cmd_import(ctx) -> int:
+    from ..gc_pause import gc_paused
+
+    with gc_paused():  # a large import builds millions of long-lived objects
+        return _import(ctx)
+
+
+def _import(ctx) -> int:
     from ..graph.loader import GraphError, layer_files, load_graph
     from ..impl_meta import discover
     from ..ingest.layer import build_layer, layer_yaml, list_id_for, write_atomic

@@ -15,6 +15,7 @@ import networkx as nx
 import yaml
 from pydantic import ValidationError
 
+from ..gc_pause import gc_paused
 from .files import layer_files
 from .problems import GraphError
 from .identity import arxiv_id, normalize_title, normalize_url, slugify
@@ -230,6 +231,7 @@ class _Merger:
                 node.sources.append(ref)
 
 
+@gc_paused()
 def load_graph(dirs: list[Path] | Path, known_implementations: set[str] | None = None) -> TopicGraph:
     """Read every layer, validate, merge and build the typed DiGraph."""
     if isinstance(dirs, Path):
@@ -244,6 +246,7 @@ def load_graph(dirs: list[Path] | Path, known_implementations: set[str] | None =
     return build_graph(layers, known_implementations, problems)
 
 
+@gc_paused()
 def build_graph(layers: list[tuple[str, LayerFile]], known_implementations: set[str] | None = None,
                 problems: list[str] | None = None) -> TopicGraph:
     """Merge validated layers, in order, into one graph; raise GraphError listing every problem."""

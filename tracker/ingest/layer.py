@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from ..graph.identity import arxiv_id, normalize_title, normalize_url, slugify
+from ..gc_pause import gc_paused
 from .items import ParsedItem, ParsedList
 from .parser import WEEK_RE
 
@@ -54,6 +55,7 @@ def _previous_ids(path: Path | None) -> dict[tuple[str, str], str]:
     return found
 
 
+@gc_paused()
 def build_layer(parsed: ParsedList, facts_only: bool = False, previous: Path | None = None) -> dict:
     """The YAML-ready dict for one list (see ``tracker.graph.schema``)."""
     list_id = parsed.list_id

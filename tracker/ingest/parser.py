@@ -20,6 +20,7 @@ from pathlib import Path
 import yaml
 
 from ..graph.identity import slugify
+from ..gc_pause import gc_paused
 from . import classify as C
 from .blocks import Block, Inline, parse_blocks
 from .items import ImportWarning, ParsedItem, ParsedLink, ParsedList, ParsedTopic
@@ -371,6 +372,7 @@ def list_title(blocks: list[Block], path: Path) -> tuple[str, list[Block]]:
     return path.stem.replace("-", " ").replace("_", " ").strip().capitalize() or "Reading list", blocks
 
 
+@gc_paused()
 def parse_text(text: str, path: Path, list_id: str | None = None) -> ParsedList:
     blocks = parse_blocks(text)
     title, blocks = list_title(blocks, path)
