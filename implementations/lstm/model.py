@@ -52,14 +52,20 @@ class LSTMCell(nn.Module):
     def forward(
         self, x: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor]
     ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
+        return self.step(self.x_proj(x), state)
+
+    def step(
+        self, x_projected: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor]
+    ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
+        """One step from W_x x_t + b, which ``Recurrent`` computes for every t in one matmul."""
         h_prev, c_prev = state
-        f, i, c_tilde, o = (self.x_proj(x) + self.h_proj(h_prev)).chunk(4, dim=-1)
-        f = torch.sigmoid(f)                # f_t = σ(W_f·[h_{t-1}, x_t] + b_f)
-        i = torch.sigmoid(i)                # i_t = σ(W_i·[h_{t-1}, x_t] + b_i)
-        c_tilde = torch.tanh(c_tilde)       # C~_t = tanh(W_C·[h_{t-1}, x_t] + b_C)
-        c = f * c_prev + i * c_tilde        # C_t = f_t * C_{t-1} + i_t * C~_t
-        o = torch.sigmoid(o)                # o_t = σ(W_o·[h_{t-1}, x_t] + b_o)
-        h = o * torch.tanh(c)               # h_t = o_t * tanh(C_t)
+        H = self.hidden_size
+        gates = torch.addmm(x_projected, h_prev, self.h_proj.weight.t())  # W·[h_{t-1}, x_t] + b, 4 stacked
+        f, i, _, o = torch.sigmoid(gates).chunk(4, dim=-1)
+        # f_t = σ(W_f·[h_{t-1}, x_t] + b_f), i_t = σ(W_i·...), o_t = σ(W_o·...): one sigmoid for all three
+        c_tilde = torch.tanh(gates[:, 2 * H: 3 * H])  # C~_t = tanh(W_C·[h_{t-1}, x_t] + b_C)
+        c = torch.addcmul(f * c_prev, i, c_tilde)      # C_t = f_t * C_{t-1} + i_t * C~_t
+        h = o * torch.tanh(c)                          # h_t = o_t * tanh(C_t)
         return h, (h, c)
 
 
@@ -89,7 +95,11 @@ class GRUCell(nn.Module):
         return like.new_zeros(batch, self.hidden_size)
 
     def forward(self, x: torch.Tensor, h_prev: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        xr, xz, xn = self.x_proj(x).chunk(3, dim=-1)
+        return self.step(self.x_proj(x), h_prev)
+
+    def step(self, x_projected: torch.Tensor, h_prev: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """One step from W_x x_t + b_x, computed for every t at once by ``Recurrent``."""
+        xr, xz, xn = x_projected.chunk(3, dim=-1)
         hr, hz, hn = self.h_proj(h_prev).chunk(3, dim=-1)
         r = torch.sigmoid(xr + hr)          # r_t = σ(W_r·[h_{t-1}, x_t] + b_r)
         z = torch.sigmoid(xz + hz)          # z_t = σ(W_z·[h_{t-1}, x_t] + b_z)
@@ -116,7 +126,10 @@ class TanhRNNCell(nn.Module):
         return like.new_zeros(batch, self.hidden_size)
 
     def forward(self, x: torch.Tensor, h_prev: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        h = torch.tanh(self.x_proj(x) + self.h_proj(h_prev))
+        return self.step(self.x_proj(x), h_prev)
+
+    def step(self, x_projected: torch.Tensor, h_prev: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        h = torch.tanh(torch.addmm(x_projected, h_prev, self.h_proj.weight.t()))
         return h, h
 
 
@@ -131,8 +144,9 @@ class Recurrent(nn.Module):
         """xs: (T, B, input_size) -> outputs (T, B, hidden_size) and the last state."""
         if state is None:
             state = self.cell.initial_state(xs.shape[1], xs)
+        # W_x x_t + b does not depend on the previous step: one matmul for all t, outside the loop.
         outputs = []
-        for x in xs.unbind(0):
-            h, state = self.cell(x, state)
+        for x_projected in self.cell.x_proj(xs).unbind(0):
+            h, state = self.cell.step(x_projected, state)
             outputs.append(h)
         return torch.stack(outputs), state

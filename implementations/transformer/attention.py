@@ -7,8 +7,6 @@ means "may attend". They broadcast against the score tensor
 
 from __future__ import annotations
 
-import math
-
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
@@ -20,15 +18,25 @@ def scaled_dot_product_attention(
     """Attention(Q, K, V) = softmax(Q K^T / sqrt(d_k)) V  (eq. 1).
 
     Returns the output and the attention weights. A masked score is set to
-    -inf before the softmax, so its weight is exactly 0.
+    -inf before the softmax, so its weight is exactly 0. For speed the
+    1/sqrt(d_k) scale multiplies Q (length x d_k) instead of the
+    length x length scores, and the mask enters as a 0/-inf bias added by the
+    score matmul itself (``baddbmm``), so the scores are written once.
     """
-    scores = q @ k.transpose(-2, -1) / math.sqrt(q.size(-1))
-    if mask is not None:
-        scores = scores.masked_fill(~mask, float("-inf"))
+    *batch, q_len, d_k = q.shape
+    k_len = k.size(-2)
+    q_scaled = (q * d_k**-0.5).reshape(-1, q_len, d_k)          # Q / sqrt(d_k)
+    k_t = k.reshape(-1, k_len, d_k).transpose(1, 2)              # K^T
+    if mask is None:
+        scores = torch.bmm(q_scaled, k_t)
+    else:
+        bias = torch.zeros(mask.shape, dtype=q.dtype, device=q.device).masked_fill_(~mask, float("-inf"))
+        scores = torch.baddbmm(bias.expand(*batch, q_len, k_len).reshape(-1, q_len, k_len), q_scaled, k_t)
     weights = scores.softmax(dim=-1)
     if dropout_p > 0.0:
         weights = F.dropout(weights, dropout_p)
-    return weights @ v, weights
+    out = torch.bmm(weights, v.reshape(-1, k_len, v.size(-1)))
+    return out.view(*batch, q_len, v.size(-1)), weights.view(*batch, q_len, k_len)
 
 
 def causal_mask(length: int, device: torch.device | None = None) -> Tensor:
