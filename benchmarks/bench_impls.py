@@ -90,6 +90,13 @@ def run() -> dict:
     results = {"matmul_2048_gflops": peak / 1e9, "torch_threads": torch.get_num_threads()}
     results.update(lstm_ratio())
     results.update(attention_ratio())
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # per-core efficiency: small from-scratch ops gain little from a second thread
+    try:
+        one_thread = {**lstm_ratio(), **attention_ratio()}
+        results.update({f"{key}_1_thread": value for key, value in one_thread.items() if key.endswith("ratio")})
+    finally:
+        torch.set_num_threads(threads)
     results.update(transformer_flop_fraction(peak))
     return results
 

@@ -20,7 +20,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 def machine() -> dict:
     return {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
-            "when": time.strftime("%Y-%m-%d %H:%M:%S %Z")}
+            "when": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "load_average_1m": os.getloadavg()[0]}
 
 
 def main(argv: list[str]) -> int:
@@ -38,6 +38,7 @@ def main(argv: list[str]) -> int:
         for key, value in figures[name].items():
             shown = f"{value:12.4g}" if isinstance(value, (int, float)) and not isinstance(value, bool) else f"  {value}"
             print(f"{name:12} {key:40} {shown}", flush=True)
+    figures["machine"]["load_average_1m_at_end"] = os.getloadavg()[0]  # other work on the machine skews figures
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / "latest.json"
     out.write_text(json.dumps(figures, indent=2, default=str) + "\n")
