@@ -7,6 +7,7 @@ times the ``--quick`` demos instead and skips the suite.
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -17,13 +18,19 @@ from tracker.impl_meta import discover
 REPO = Path(__file__).resolve().parent.parent
 
 
-def wall(cmd: list[str], timeout: float) -> tuple[float, int]:
-    start = time.perf_counter()
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def wall(cmd: list[str], timeout: float) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds (user + system, all descendants) and exit code of one command."""
+    start, cpu = time.perf_counter(), _children_cpu()
     try:
         code = subprocess.run(cmd, cwd=REPO, capture_output=True, timeout=timeout).returncode
     except subprocess.TimeoutExpired:
         code = -1
-    return time.perf_counter() - start, code
+    return time.perf_counter() - start, _children_cpu() - cpu, code
 
 
 def run() -> dict:
@@ -32,15 +39,16 @@ def run() -> dict:
     over_budget = []
     for slug in discover():
         cmd = [sys.executable, "-m", f"implementations.{slug}.demo", "--device", "cpu"] + (["--quick"] if quick else [])
-        seconds, code = wall(cmd, timeout=600)
+        seconds, cpu, code = wall(cmd, timeout=600)
         results[f"demo_{slug}_s"] = seconds
+        results[f"demo_{slug}_cpu_s"] = cpu
         results[f"demo_{slug}_exit"] = code
         if seconds > 60 and not quick:
             over_budget.append(slug)
     results["demos_over_60s"] = ",".join(over_budget) or "none"
     if not quick:
-        seconds, code = wall(["make", "test"], timeout=3600)
-        results["make_test_s"], results["make_test_exit"] = seconds, code
+        seconds, cpu, code = wall(["make", "test"], timeout=3600)
+        results["make_test_s"], results["make_test_cpu_s"], results["make_test_exit"] = seconds, cpu, code
     return results
 
 
