@@ -12,9 +12,10 @@ returns a ``Claim``. Title and step counts come from the ``meta.toml`` beside
 the demo, the one place an implementation declares them.
 
 ``main`` parses ``--steps N --seed S --device auto|cpu|cuda --quick``, seeds
-everything, resolves the device, reports start/end through the shared line
-protocol, prints the claim verdict and exits 0 (reproduced), 1 (not
-reproduced) or 2 (bad arguments, e.g. ``--device cuda`` without CUDA).
+everything, resolves the device (pinning CPU runs to one intra-op thread),
+reports start/end through the shared line protocol, prints the claim verdict
+and exits 0 (reproduced), 1 (not reproduced) or 2 (bad arguments, e.g.
+``--device cuda`` without CUDA).
 """
 
 from __future__ import annotations
@@ -94,6 +95,10 @@ def main(
 ) -> None:
     meta = load_meta(Path(demo_file).resolve().parent)
     cfg = parse_args(argv, meta.title, meta.default_steps, meta.quick_steps)
+    if cfg.device.type == "cpu":
+        # Demo models are small: a second intra-op thread mostly spins, and on a busy machine it made
+        # runs up to 30x slower. One thread per demo; run several demos for parallelism.
+        torch.set_num_threads(1)
     seed_everything(cfg.seed)
     report = Reporter()
     report.title = meta.title
