@@ -62,8 +62,6 @@ def steps_to_target(activation: str, budget: int, target: float, x: torch.Tensor
 
 
 def run(cfg: DemoConfig, report: Reporter) -> Claim:
-    if cfg.device.type == "cpu":
-        torch.set_num_threads(1)   # tiny layers: a second thread only spins on a busy machine
     target, ratio, budget_factor = QUICK if cfg.quick else FULL
     x, y = (t.to(cfg.device) for t in load_digits_like_imagenet())
     total = cfg.steps + math.ceil(budget_factor * cfg.steps)

@@ -124,8 +124,6 @@ def train(model: Seq2Seq, task: ToyTranslation, s: TaskSetup, cfg: DemoConfig, g
 
 
 def run(cfg: DemoConfig, report: Reporter) -> Claim:
-    if cfg.device.type == "cpu":
-        torch.set_num_threads(1)  # tiny matrices: extra threads only add overhead on a shared CPU
     s = task_setup(cfg.quick)
     gen = torch.Generator().manual_seed(cfg.seed)
     task = ToyTranslation(s.n_symbols, gen)

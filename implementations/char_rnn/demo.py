@@ -40,8 +40,6 @@ def unigram_bpc(train: torch.Tensor, held_out: torch.Tensor, vocab_size: int) ->
 
 
 def run(cfg: DemoConfig, report: Reporter) -> Claim:
-    if cfg.device.type == "cpu":
-        torch.set_num_threads(1)  # small sequential matmuls: extra threads mostly wait
     report.start(total=cfg.steps)
     ids = encode(stdlib_text())
     train_ids, held_ids = split(ids, 0.1)

@@ -35,8 +35,6 @@ def letters(labels: list[int]) -> str:
 
 
 def run(cfg: DemoConfig, report: Reporter) -> Claim:
-    if cfg.device.type == "cpu":
-        torch.set_num_threads(1)   # small per-frame ops: extra threads only add overhead
     speech = SpeechConfig()
     blocks = symbol_frames(speech, alphabet(speech))
     model = AcousticModel(speech.freq_bins, speech.symbols + 1).to(cfg.device)

@@ -36,7 +36,6 @@ def ascii_scatter(points: torch.Tensor, size: int = 21, extent: float = 2.6) -> 
 
 
 def run(cfg: DemoConfig, report: Reporter) -> Claim:
-    torch.set_num_threads(1)  # tiny tensors: one intra-op thread is faster and never spins on a busy machine
     gen = torch.Generator().manual_seed(cfg.seed)
     diffusion = GaussianDiffusion(GaussianDiffusion.linear_betas(T, BETA_1, BETA_T)).to(cfg.device)
     model = NoisePredictor(hidden=64).to(cfg.device)

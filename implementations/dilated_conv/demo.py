@@ -35,8 +35,6 @@ def train(model, cfg: DemoConfig, report: Reporter, offset: int) -> None:
 
 
 def run(cfg: DemoConfig, report: Reporter) -> Claim:
-    if cfg.device.type == "cpu":
-        torch.set_num_threads(1)   # small convolutions: extra threads only add overhead
     plain_dilations = (1,) * len(DEMO_DILATIONS)
     models = {}
     for name, dilations in (("dilated", DEMO_DILATIONS), ("undilated", plain_dilations)):

@@ -109,7 +109,6 @@ def two_process_run(offset, report: Reporter) -> float:
 
 
 def run(cfg: DemoConfig, report: Reporter) -> Claim:
-    torch.set_num_threads(1)  # tiny tensors: one intra-op thread is faster and never spins on a busy machine
     dist_steps = 0 if cfg.quick else 4
     report.start(total=len(GRID) + cfg.steps + dist_steps)
     x, y = load_batch(64, cfg.device)

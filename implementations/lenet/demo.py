@@ -69,10 +69,6 @@ def train(net: nn.Module, data, loss_fn, lr: float, batch: int, cfg: DemoConfig,
 
 
 def run(cfg: DemoConfig, report: Reporter) -> Claim:
-    if cfg.device.type == "cpu":
-        # Layers this small gain nothing from intra-op threads; on a busy machine the
-        # extra thread only spins (a 5x slow-down was measured with 2 threads).
-        torch.set_num_threads(1)
     generator = torch.Generator().manual_seed(cfg.seed)
     report.start(total=len(SETUPS) * cfg.steps)
     results = {}

@@ -55,8 +55,6 @@ def accuracy(layer: Recurrent, head: nn.Linear, xs: torch.Tensor, target: torch.
 
 
 def run(cfg: DemoConfig, report: Reporter) -> Claim:
-    if cfg.device.type == "cpu":
-        torch.set_num_threads(1)  # tiny sequential matmuls: threads only add overhead
     steps_each = cfg.steps
     report.start(total=2 * steps_each)
     data_gen = torch.Generator().manual_seed(cfg.seed)

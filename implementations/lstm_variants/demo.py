@@ -59,8 +59,6 @@ def train_and_test(variant: str, steps: int, seed: int, first_step: int, device:
 
 
 def run(cfg: DemoConfig, report: Reporter) -> Claim:
-    if cfg.device.type == "cpu":
-        torch.set_num_threads(1)  # tiny sequential matmuls: extra threads mostly wait
     variants = QUICK_VARIANTS if cfg.quick else VARIANTS
     report.start(total=len(variants) * cfg.steps)
     report.say(f"latest-value recall on unsegmented streams: {VALUES} values, {NOISE} distractors, "

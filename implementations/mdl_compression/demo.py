@@ -40,7 +40,6 @@ def complexity_table(report: Reporter, seed: int) -> None:
 
 
 def run(cfg: DemoConfig, report: Reporter) -> Claim:
-    torch.set_num_threads(1)  # 50x11 least squares: extra CPU threads only add overhead
     trials = cfg.steps
     report.start(total=trials)
     mdl_hits = ml_max = 0

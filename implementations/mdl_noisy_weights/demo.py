@@ -35,7 +35,6 @@ def units_in_use(net: NoisyMLP, threshold: float = 0.5) -> int:
 
 
 def run(cfg: DemoConfig, report: Reporter) -> Claim:
-    torch.set_num_threads(1)  # 30 points, 64 units: extra CPU threads only add synchronisation overhead
     datasets = 1 if cfg.quick else 5
     report.start(total=2 * datasets * cfg.steps)
     x_test = torch.linspace(-1, 1, 400, device=cfg.device).view(-1, 1)

@@ -49,8 +49,6 @@ def evaluate(model, graphs, targets, cfg: DemoConfig) -> tuple[float, float]:
 
 
 def run(cfg: DemoConfig, report: Reporter) -> Claim:
-    if cfg.device.type == "cpu":
-        torch.set_num_threads(1)   # small sparse ops: extra threads only add overhead
     train_graphs, train_y = dataset(TRAIN_GRAPHS, cfg.seed)
     test_graphs, test_y = dataset(TEST_GRAPHS, cfg.seed + 10_000)
     report.say(f"{TRAIN_GRAPHS} training / {TEST_GRAPHS} held-out molecules ({'/'.join(ATOMS)}, "

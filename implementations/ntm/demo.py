@@ -77,8 +77,6 @@ def head_trace(model: NTM, cfg: DemoConfig, length: int = 8) -> str:
 
 
 def run(cfg: DemoConfig, report: Reporter) -> Claim:
-    if cfg.device.type == "cpu":
-        torch.set_num_threads(1)   # tiny per-step ops: extra threads only add overhead
     ntm = NTM(BITS + 1, BITS, hidden_size=16, memory_rows=16, memory_width=8).to(cfg.device)
     lstm = LSTM(BITS + 1, BITS, hidden_size=23).to(cfg.device)
     report.say(f"copy task: {BITS}-bit vectors, train lengths {TRAIN_LENGTHS.start}-{TRAIN_LENGTHS.stop - 1}, "

@@ -54,8 +54,6 @@ def exact_match(pointers: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
 
 
 def run(cfg: DemoConfig, report: Reporter) -> Claim:
-    if cfg.device.type == "cpu":
-        torch.set_num_threads(1)  # tiny matrices: extra threads only add overhead on a shared CPU
     s = task_setup(cfg.quick)
     gen = torch.Generator().manual_seed(cfg.seed)
     model = PointerNetwork(PointerNetConfig(input_size=1, hidden_size=s.hidden, attn_size=s.hidden)).to(cfg.device)

@@ -46,7 +46,6 @@ def train(model, steps: int, batch_size: int, lr: float, gen: torch.Generator, d
 
 
 def run(cfg: DemoConfig, report: Reporter) -> Claim:
-    torch.set_num_threads(1)  # small tensors: one intra-op thread is faster and never spins on a busy machine
     gen = torch.Generator().manual_seed(cfg.seed)
     test = data.make_batch(TEST_SIZE, torch.Generator().manual_seed(10_000 + cfg.seed), n=N_OBJECTS).to(cfg.device)
     od, na = data.object_dim(N_OBJECTS), data.num_answers(N_OBJECTS)

@@ -45,7 +45,6 @@ def accuracy_by_n(model, x: torch.Tensor, y: torch.Tensor) -> tuple[float, list[
 
 
 def run(cfg: DemoConfig, report: Reporter) -> Claim:
-    torch.set_num_threads(1)  # small tensors: one intra-op thread is faster and never spins on a busy machine
     mem_size, lstm_hidden, margin_needed = QUICK if cfg.quick else DEFAULT
     gen = torch.Generator().manual_seed(cfg.seed)
     test_x, test_y = make_batch(TEST_SIZE, torch.Generator().manual_seed(10_000 + cfg.seed), K, DIM)

@@ -54,8 +54,6 @@ def train(kind: str, x: torch.Tensor, y: torch.Tensor, cfg: DemoConfig, report: 
 
 
 def run(cfg: DemoConfig, report: Reporter) -> Claim:
-    if cfg.device.type == "cpu":
-        torch.set_num_threads(1)   # tiny layers: a second thread only spins on a busy machine
     x, y = (t.to(cfg.device) for t in load_digit_images())
     # The 2016 pre-activation net is an extra (not part of the claim), skipped in --quick.
     kinds = ("plain", "residual") if cfg.quick else ("plain", "residual", "preact")

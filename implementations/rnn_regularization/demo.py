@@ -61,8 +61,6 @@ def train(model: DropoutLSTMLanguageModel, train_ids: torch.Tensor, valid_ids: t
 
 
 def run(cfg: DemoConfig, report: Reporter) -> Claim:
-    if cfg.device.type == "cpu":
-        torch.set_num_threads(1)  # small sequential matmuls: extra threads mostly wait
     setting = QUICK if cfg.quick else DEFAULT
     report.start(total=2 * cfg.steps)
     train_ids, valid_ids, vocab = corpus(setting.n_tokens, setting.vocab)

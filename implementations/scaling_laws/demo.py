@@ -23,8 +23,6 @@ PAPER_ALPHA_N = 0.076
 
 
 def run(cfg: DemoConfig, report: Reporter) -> Claim:
-    if cfg.device.type == "cpu":
-        torch.set_num_threads(1)  # models this small run faster on one thread
     widths = QUICK_WIDTHS if cfg.quick else WIDTHS
     source = MarkovSource(VOCAB, STRENGTHS, ZIPF, seed=cfg.seed)
     k = source.order

@@ -45,8 +45,6 @@ def sorted_order(inputs: torch.Tensor, valid: torch.Tensor) -> torch.Tensor:
 
 
 def run(cfg: DemoConfig, report: Reporter) -> Claim:
-    if cfg.device.type == "cpu":
-        torch.set_num_threads(1)  # tiny matrices: extra threads only add overhead on a shared CPU
     s = task_setup(cfg.quick)
     builders = {
         "read-process-write": lambda: Set2Set(Set2SetConfig(1, s.hidden, s.hidden, s.process_steps)),

@@ -94,8 +94,6 @@ def attention_map(weights: torch.Tensor, src_len: int, out_len: int) -> list[str
 
 
 def run(cfg: DemoConfig, report: Reporter) -> Claim:
-    if cfg.device.type == "cpu":
-        torch.set_num_threads(1)  # tiny matrices: extra threads only add overhead on a shared CPU
     s = task_setup(cfg.quick)
     gen = torch.Generator().manual_seed(cfg.seed)
     test_src = torch.unique(sample_sequences(gen, s.n_test, s), dim=0)

@@ -47,7 +47,6 @@ def picture(rows: list[torch.Tensor]) -> list[str]:
 
 
 def run(cfg: DemoConfig, report: Reporter) -> Claim:
-    torch.set_num_threads(1)  # 8x8 images: extra CPU threads only add synchronisation overhead
     x_tr, y_tr, x_te, y_te = binarised_digits(cfg.device, cfg.seed)
     kinds = ["full", "local"] if cfg.quick else ["full", "local", "plain"]
     report.start(total=cfg.steps * len(kinds))
