@@ -51,7 +51,11 @@ class Context:
 
     def progress(self) -> dict[str, str]:
         """Status of every node with recorded progress, keyed by current graph ids."""
-        statuses = self.store.statuses()
+        from ..store.quick_read import read_statuses
+
+        statuses = read_statuses(getattr(self.args, "db", None))
+        if statuses is None:  # no database yet, one to migrate, or not SQLite: the full store handles it
+            statuses = self.store.statuses()
         resolved: dict[str, str] = {}
         for node_id, status in statuses.items():
             target = node_id if node_id in self.graph.nodes else self.graph.resolve(node_id)

@@ -19,15 +19,12 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, Engine, make_url
 
 from ..config import DB_ENV, default_db_url
-from .vocabulary import StoreError
+from .vocabulary import SCHEMA_HEAD, StoreError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 30
 WRITE_OPTION = "tracker_write"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-# The newest migration. Opening a database already at this revision skips
-# loading Alembic; tests check it matches migrations/versions.
-SCHEMA_HEAD = "0002"
 
 
 @dataclass(frozen=True)

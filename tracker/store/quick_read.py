@@ -1,0 +1,55 @@
+"""Every recorded status, read with the standard library's sqlite3.
+
+Read-only commands (next, list, show, search, path, topics) need one query,
+but importing SQLAlchemy and SQLModel costs about half a second of CPU, most
+of such a command's start-up. When the database is a plain SQLite file
+already at the current schema, this answers directly, read-only. Anything
+else (no file yet, an older schema to migrate, a server URL, a lock or read
+error) returns None and the caller opens the full store, which creates,
+migrates or explains.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from ..config import DB_ENV, default_db_url
+from .vocabulary import SCHEMA_HEAD
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_S = 30
+
+
+def sqlite_file(target: str | os.PathLike[str] | None) -> Path | None:
+    """The file a --db value, TRACKER_DB or the default names; None for anything but a plain path."""
+    text = os.fspath(target) if target is not None else (os.environ.get(DB_ENV) or default_db_url())
+    if text.startswith("sqlite:///") and "?" not in text:
+        text = text[len("sqlite:///"):]
+    elif "://" in text:
+        return None
+    return Path(text).expanduser().absolute()
+
+
+def read_statuses(target: str | os.PathLike[str] | None = None) -> dict[str, str] | None:
+    """node id -> status, oldest change first (as ``Store.statuses``), or None to use the full store."""
+    path = sqlite_file(target)
+    try:
+        if path is None or not path.is_file():
+            return None
+        with open(path, "rb") as handle:
+            if handle.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
+                return None
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+    except (OSError, sqlite3.Error):
+        return None
+    try:
+        revisions = [r for (r,) in conn.execute("SELECT version_num FROM alembic_version")]
+        if revisions != [SCHEMA_HEAD]:
+            return None
+        return dict(conn.execute("SELECT node_id, status FROM progress ORDER BY updated_at"))
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
