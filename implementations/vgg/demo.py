@@ -84,8 +84,6 @@ def train_and_test(name: str, seed: int, protocol: Protocol, x8: torch.Tensor, y
 
 
 def run(cfg: DemoConfig, report: Reporter) -> Claim:
-    if cfg.device.type == "cpu":
-        torch.set_num_threads(1)   # tiny layers: a second thread only spins on a busy machine
     protocol = QUICK if cfg.quick else FULL
     seeds = [cfg.seed + k for k in range(protocol.seeds)]
     x8, y = load_digits_01()
