@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from tracker.graph.identity import fold
 from tracker.graph.loader import load_graph
 from tracker.graph.model import NODE_KINDS
-from tracker.graph.queries import ready
+from tracker.graph.queries import items_under, learning_path, prerequisite_items, ready
 from tracker.graph.search import MIN_SCORE, OTHER_FIELD_WEIGHT, fuzzy, node_fields, search
 
 WORDS = ["deep", "résidual", "attention", "graph", "Memory", "net", "nets", "LSTM", "x-ray", "a", "café",
@@ -35,8 +35,11 @@ def _random_layer(seed: int, size: int) -> str:
             "sources": [{"list": f"{rng.choice('abc')}.md", "line": i + 1, "order": rng.randrange(50)}
                         for _ in range(rng.randint(0, 2))],
         }
-        if i and rng.random() < 0.2:
-            node["requires"] = [{"id": f"n{rng.randrange(i)}", "reason": "builds on it"}]
+        # Only on earlier items of the same or an earlier week, so no week waits for a later one.
+        week = lambda n: int(n["topics"][0].split("-")[1]) if n["topics"] else -1  # noqa: E731
+        earlier = [n["id"] for n in nodes[5:] if week(n) <= week(node)]
+        if earlier and rng.random() < 0.2:
+            node["requires"] = [{"id": rng.choice(earlier), "reason": "builds on it"}]
         nodes.append(node)
     return json.dumps({"nodes": nodes})  # JSON is YAML
 
@@ -105,3 +108,38 @@ def test_next_stops_early_yet_equals_the_full_ranking(big_graph):
         for limit in (1, 3, 20):
             assert ready(big_graph, progress, limit=limit) == everything[:limit]
         assert all(progress.get(i, "unread") == "unread" for i in everything)
+
+
+def _reference_path(tg, target: str, progress) -> list[str]:
+    """The definition: depth-first post-order over each node's prerequisite items."""
+    order: list[str] = []
+    seen: set[str] = set()
+
+    def visit(node_id: str) -> None:
+        seen.add(node_id)
+        for req in prerequisite_items(tg, node_id):
+            if req not in seen and progress.get(req) not in ("read", "skipped"):
+                visit(req)
+        order.append(node_id)
+
+    targets = [target] if tg.is_unit(target) else items_under(tg, target)
+    for item in targets:
+        if item not in seen and not (item != target and progress.get(item) in ("read", "skipped")):
+            visit(item)
+    return order
+
+
+def test_path_with_shared_topic_cursors_equals_the_plain_walk(big_graph):
+    rng = random.Random(5)
+    ids = list(big_graph.nodes)
+    targets = ["topic-4", "topic-2", *rng.sample(ids, 25)]
+    for progress in ({}, {i: rng.choice(["read", "skipped", "reading"]) for i in rng.sample(ids, 200)}):
+        for target in targets:
+            plan = learning_path(big_graph, target, progress)
+            assert plan == _reference_path(big_graph, target, progress)
+            position = {node: i for i, node in enumerate(plan)}
+            for node in plan:  # every unfinished prerequisite comes first
+                for req in prerequisite_items(big_graph, node):
+                    if progress.get(req) not in ("read", "skipped"):
+                        assert position[req] < position[node]
+    assert len(learning_path(big_graph, "topic-4", {})) > 100

@@ -9,7 +9,7 @@ ready.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from .identity import normalize_title
 from .model import DONE_STATUSES, PART_OF, REQUIRES, Node, TopicGraph, sort_key
 from .search import SearchHit, search  # noqa: F401  (part of this module's API)
@@ -182,26 +182,33 @@ def learning_path(tg: TopicGraph, target: str, progress: Mapping[str, str]) -> l
     """Every unfinished prerequisite of target, transitively, in a valid order, then target.
 
     Depth-first post-order over prerequisites: each node appears after all of
-    its own prerequisites. Topics as targets expand into their items.
+    its own prerequisites. Topics as targets expand into their items. A
+    required topic stands for its items; each topic keeps one cursor over
+    them for the whole walk, so a week required by a thousand items is
+    walked once, not once per dependent.
     """
     order: list[str] = []
-    state: dict[str, int] = {}
+    state: dict[str, int] = {}  # 1: on the stack, 2: placed
+    topic_cursors: dict[str, Iterator[str]] = {}
 
     def visit(node_id: str) -> None:
-        stack: list[tuple[str, list[str]]] = [(node_id, prerequisite_items(tg, node_id))]
         state[node_id] = 1
+        stack: list[tuple[str | None, Iterator[str]]] = [(node_id, iter(direct_prerequisites(tg, node_id)))]
         while stack:
             current, pending = stack[-1]
-            if pending:
-                nxt = pending.pop(0)
-                if state.get(nxt) or is_done(progress.get(nxt)):
-                    continue
-                state[nxt] = 1
-                stack.append((nxt, prerequisite_items(tg, nxt)))
-            else:
+            nxt = next(pending, None)
+            if nxt is None:
                 stack.pop()
-                state[current] = 2
-                order.append(current)
+                if current is not None:  # None marks a topic's frame, which places nothing itself
+                    state[current] = 2
+                    order.append(current)
+            elif not tg.is_unit(nxt):
+                if nxt not in topic_cursors:
+                    topic_cursors[nxt] = iter(_cached(tg, "items_under", nxt, lambda: _items_under(tg, nxt)))
+                stack.append((None, topic_cursors[nxt]))
+            elif not state.get(nxt) and not is_done(progress.get(nxt)):
+                state[nxt] = 1
+                stack.append((nxt, iter(direct_prerequisites(tg, nxt))))
 
     targets = [target] if tg.is_unit(target) else items_under(tg, target)
     for item in targets:
