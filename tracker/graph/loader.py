@@ -16,9 +16,10 @@ import yaml
 from pydantic import ValidationError
 
 from ..gc_pause import gc_paused
+from .contradictions import waiting_cycles
 from .files import layer_files
-from .problems import GraphError
 from .identity import arxiv_id, normalize_title, normalize_url, slugify
+from .problems import GraphError
 from .model import PART_OF, RELATED, REQUIRES, LinkRef, Node, SourceRef, TopicGraph
 from .schema import LayerFile, NodeSpec
 
@@ -307,6 +308,8 @@ def build_graph(layers: list[tuple[str, LayerFile]], known_implementations: set[
     for node in merger.nodes.values():
         node.topics = [t for t in dict.fromkeys(resolve(t) or t for t in node.topics) if t != node.id]
     problems.extend(_cycle_problems(graph, merger))
+    if not problems:  # only meaningful once every edge resolved and no plain cycle exists
+        problems.extend(_waiting_problems(graph, merger))
     if problems:
         raise GraphError(problems)
     title_index: dict[str, str] = {}
@@ -333,3 +336,13 @@ def _cycle_problems(graph: nx.DiGraph, merger: _Merger) -> list[str]:
         noun = "prerequisite" if kind == REQUIRES else "topic membership"
         return [f"{first.file}:{first.line}: {noun} cycle: {' -> '.join(ids)} (files: {', '.join(files)})"]
     return []
+
+
+def _waiting_problems(graph: nx.DiGraph, merger: _Merger) -> list[str]:
+    topics = {node_id for node_id, node in merger.nodes.items() if node.kind == "topic"}
+    problems = []
+    for path in waiting_cycles(graph, topics):
+        first = merger.records[path[0]][0]
+        problems.append(f"{first.file}:{first.line}: these items wait for each other through their topics' "
+                        f"prerequisites, so none can ever be ready: {' -> '.join(path)}")
+    return problems

@@ -4,7 +4,8 @@ Progress comes in as a plain ``{node_id: status}`` mapping, so these queries
 work the same with the real store, a backup file or nothing (all unread).
 A topic counts as a prerequisite through its items: "read week 1 before week
 2" means every item of week 1 is read (or skipped) before week 2's items are
-ready.
+ready. An item listed in two weeks takes its place at the earlier one
+(``ordering``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from .identity import normalize_title
 from .model import DONE_STATUSES, PART_OF, REQUIRES, Node, TopicGraph, sort_key
+from .ordering import Ordering
 from .search import SearchHit, search  # noqa: F401  (part of this module's API)
 
 
@@ -102,10 +104,28 @@ def direct_prerequisites(tg: TopicGraph, node_id: str) -> list[str]:
     return _cached(tg, "direct_prerequisites", node_id, lambda: _direct_prerequisites(tg, node_id))
 
 
+def _ordering(tg: TopicGraph) -> Ordering:
+    ordering = tg.cache.get("ordering")
+    if ordering is None:
+        parents, _, requires = _adjacency(tg)
+        topics = {n for n in tg.nodes if not tg.is_unit(n)}
+        ordering = tg.cache["ordering"] = Ordering(parents, requires, topics)
+    return ordering
+
+
+def _ordering_ancestors(tg: TopicGraph, node_id: str) -> list[str]:
+    """The topics whose requirements the node inherits: all above it, bar later appearances."""
+    parents = _adjacency(tg)[0].get(node_id, [])
+    if len(parents) < 2:
+        return ancestors(tg, node_id)
+    kept = _ordering(tg).ordering_parents(node_id)
+    return list(dict.fromkeys(t for p in kept for t in (p, *ancestors(tg, p))))
+
+
 def _direct_prerequisites(tg: TopicGraph, node_id: str) -> list[str]:
     requires = _adjacency(tg)[2]
     required = list(requires.get(node_id, ()))
-    for topic in ancestors(tg, node_id):
+    for topic in _ordering_ancestors(tg, node_id):
         required.extend(requires.get(topic, ()))
     return list(dict.fromkeys(required))
 

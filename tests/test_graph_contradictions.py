@@ -1,0 +1,50 @@
+"""Requirements that only contradict each other once topics are expanded are load errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from tracker.graph.loader import load_graph
+from tracker.graph.problems import GraphError
+from tracker.graph.queries import learning_path, ready
+
+WEEKS = """\
+nodes:
+  - {id: week-1, kind: topic, title: Week 1}
+  - {id: week-2, kind: topic, title: Week 2, requires: [{id: week-1, reason: order}]}
+  - {id: week-3, kind: topic, title: Week 3, requires: [{id: week-2, reason: order}]}
+  - {id: b, kind: paper, title: B, topics: [week-2]}
+  - {id: c, kind: paper, title: C, topics: [week-3]}
+"""
+
+
+def test_an_early_item_requiring_a_later_week_is_reported_with_the_chain(write_layer):
+    folder = write_layer(WEEKS + "  - {id: a, kind: paper, title: A, topics: [week-1], "
+                                 "requires: [{id: c, reason: uses it}]}\n")
+    with pytest.raises(GraphError) as err:
+        load_graph(folder)
+    (problem,) = err.value.problems
+    assert "layer.yaml:7:" in problem and "none can ever be ready" in problem
+    assert problem.endswith("a -> c -> (what week-3 requires) -> (the items of week-2) -> b -> "
+                            "(what week-2 requires) -> (the items of week-1) -> a")
+
+def test_sound_weeks_and_an_item_listed_in_two_weeks_load(write_layer):
+    folder = write_layer(WEEKS + "  - {id: a, kind: paper, title: A, topics: [week-1, week-2]}\n"
+                                 "  - {id: d, kind: paper, title: D, topics: [week-3], requires: [{id: a, reason: r}]}\n")
+    graph = load_graph(folder)  # a sits in week 2, which requires week 1, which holds a: it waits only for others
+    assert ready(graph, {}) == ["a"]
+    assert learning_path(graph, "d", {}) == ["a", "b", "d"]  # d waits for week 2 (and a), not for c
+
+
+def test_a_paper_revisited_in_a_later_week_is_read_at_its_first_week(write_layer):
+    weeks = "".join(f"  - {{id: week-{i}, kind: topic, title: Week {i}, requires: [{{id: week-{i - 1}, reason: order}}]}}\n"
+                    for i in range(2, 6))
+    items = "".join(f"  - {{id: w{i}, kind: paper, title: W{i}, topics: [week-{i}], "
+                    f"sources: [{{list: l.md, line: {i}, order: {10 * i}}}]}}\n" for i in range(1, 6))
+    graph = load_graph(write_layer(
+        "nodes:\n  - {id: week-1, kind: topic, title: Week 1}\n" + weeks + items
+        + "  - {id: p, kind: paper, title: P, topics: [week-2, week-5], sources: [{list: l.md, line: 2, order: 21}]}\n"))
+    assert ready(graph, {}) == ["w1"]
+    assert ready(graph, {"w1": "read"}) == ["w2", "p"]  # p waits for week 1 only, not for week 4
+    assert ready(graph, {"w1": "read", "w2": "read"}) == ["p"]  # and week 3 waits for p
+    assert learning_path(graph, "w5", {}) == ["w1", "w2", "p", "w3", "w4", "w5"]
