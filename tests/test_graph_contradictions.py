@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tracker.graph.loader import load_graph
@@ -48,3 +50,13 @@ def test_a_paper_revisited_in_a_later_week_is_read_at_its_first_week(write_layer
     assert ready(graph, {"w1": "read"}) == ["w2", "p"]  # p waits for week 1 only, not for week 4
     assert ready(graph, {"w1": "read", "w2": "read"}) == ["p"]  # and week 3 waits for p
     assert learning_path(graph, "w5", {}) == ["w1", "w2", "p", "w3", "w4", "w5"]
+
+
+def test_show_lists_only_the_earliest_weeks_requirements(write_layer, cli):
+    weeks = "".join(f"  - {{id: week-{i}, kind: topic, title: Week {i}, requires: [{{id: week-{i - 1}, reason: r{i}}}]}}\n"
+                    for i in range(2, 4))
+    folder = write_layer("nodes:\n  - {id: week-1, kind: topic, title: Week 1}\n" + weeks
+                         + "  - {id: p, kind: paper, title: P, topics: [week-2, week-3]}\n")
+    code, out, _ = cli("show", "p", "--json", "--graph-data", str(folder))
+    assert code == 0
+    assert [(i["id"], i["via"]) for i in json.loads(out)["inherited_prerequisites"]] == [("week-1", "week-2")]

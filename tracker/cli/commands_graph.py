@@ -119,7 +119,7 @@ def show_data(ctx, node_id: str) -> dict:
     ]
     data["inherited_prerequisites"] = [
         {"id": r, "title": tg.nodes[r].title, "via": t, "reason": tg.reason(t, r)}
-        for t in queries.ancestors(tg, node_id) for r in tg.out_ids(t, "requires")
+        for t in queries.ordering_ancestors(tg, node_id) for r in tg.out_ids(t, "requires")
     ]
     data["dependents"] = [{"id": d, "title": tg.nodes[d].title} for d in tg.in_ids(node_id, "requires")]
     data["related"] = [{"id": r, "title": tg.nodes[r].title}

@@ -113,7 +113,7 @@ def _ordering(tg: TopicGraph) -> Ordering:
     return ordering
 
 
-def _ordering_ancestors(tg: TopicGraph, node_id: str) -> list[str]:
+def ordering_ancestors(tg: TopicGraph, node_id: str) -> list[str]:
     """The topics whose requirements the node inherits: all above it, bar later appearances."""
     parents = _adjacency(tg)[0].get(node_id, [])
     if len(parents) < 2:
@@ -125,7 +125,7 @@ def _ordering_ancestors(tg: TopicGraph, node_id: str) -> list[str]:
 def _direct_prerequisites(tg: TopicGraph, node_id: str) -> list[str]:
     requires = _adjacency(tg)[2]
     required = list(requires.get(node_id, ()))
-    for topic in _ordering_ancestors(tg, node_id):
+    for topic in ordering_ancestors(tg, node_id):
         required.extend(requires.get(topic, ()))
     return list(dict.fromkeys(required))
 

@@ -150,7 +150,7 @@ class GraphView:
         out = [Relation("requires", r, tg.nodes[r].title, tg.reason(node_id, r), progress.get(r, "unread"))
                for r in tg.out_ids(node_id, REQUIRES)]
         seen = {r.target for r in out}
-        for topic in queries.ancestors(tg, node_id):
+        for topic in queries.ordering_ancestors(tg, node_id):  # a later week of a revisited paper adds none
             for r in tg.out_ids(topic, REQUIRES):
                 if r not in seen and r != node_id:
                     seen.add(r)
