@@ -126,6 +126,9 @@ class TrackerApp(NodeActions, RunActions, App[int]):
     def _loaded(self) -> None:
         for problem in self.session.problems:
             self.warn(problem, severity="error")
+        # Statuses were read without the database libraries; open the store now, off the UI
+        # thread and ahead of the first mark (which queues behind this on the write lock).
+        self._store_write(lambda: self.session.store, lambda _store: None)
         self.refresh_bindings()
         self.ready_signal.publish(None)
         self.call_after_refresh(self._ready_painted)
