@@ -60,3 +60,20 @@ def test_show_lists_only_the_earliest_weeks_requirements(write_layer, cli):
     code, out, _ = cli("show", "p", "--json", "--graph-data", str(folder))
     assert code == 0
     assert [(i["id"], i["via"]) for i in json.loads(out)["inherited_prerequisites"]] == [("week-1", "week-2")]
+
+
+def test_iterative_tarjan_equals_networkx_on_random_graphs_and_a_deep_chain():
+    import random
+
+    import networkx as nx
+
+    from tracker.graph.contradictions import strongly_connected
+
+    rng = random.Random(0)
+    for trial in range(40):
+        graph = nx.gnp_random_graph(rng.randint(1, 60), rng.random() * 0.08, seed=trial, directed=True)
+        adjacency = {u: list(graph.successors(u)) for u in graph.nodes}
+        assert sorted(map(sorted, strongly_connected(adjacency))) == \
+            sorted(map(sorted, nx.strongly_connected_components(graph)))
+    chain = {i: [i + 1] for i in range(5000)} | {5000: [0]}  # one 5,001-node cycle, far deeper than recursion allows
+    assert [len(c) for c in strongly_connected(chain)] == [5001]

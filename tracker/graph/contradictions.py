@@ -18,6 +18,8 @@ does not wait for itself.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import networkx as nx
 
 from .model import PART_OF, REQUIRES
@@ -40,21 +42,64 @@ def waiting_cycles(graph: nx.DiGraph, topics: set[str]) -> list[list[str]]:
     with_items = {p for ps in parents_of.values() for p in ps}
     is_unit = lambda n: n not in topics or n not in with_items  # noqa: E731  (a topic with no items is a concept)
     ordering = Ordering(parents_of, requires_of, {t for t in topics if not is_unit(t)})
-    waits = nx.DiGraph()
-    for u, v, kind in graph.edges(data="kind"):
-        if kind == PART_OF:  # u sits under topic v: it is one of v's items, and waits for what v requires
-            waits.add_edge(("items", v), u if is_unit(u) else ("items", u))
-            if not is_unit(u) or v in ordering.ordering_parents(u):  # an item waits at its earliest week only
-                waits.add_edge(u if is_unit(u) else ("needs", u), ("needs", v))
-        elif kind == REQUIRES:
-            waits.add_edge(u if is_unit(u) else ("needs", u), v if is_unit(v) else ("items", v))
+    waits: dict = {}  # plain adjacency lists: a networkx graph of this size costs more to build than to search
+    for u, parents in parents_of.items():  # u sits under each topic: it is one of its items...
+        for v in parents:
+            waits.setdefault(("items", v), []).append(u if is_unit(u) else ("items", u))
+        # ...and waits for what the topic requires (an item only at its earliest week)
+        for v in (ordering.ordering_parents(u) if is_unit(u) else parents):
+            waits.setdefault(u if is_unit(u) else ("needs", u), []).append(("needs", v))
+    for u, required in requires_of.items():
+        for v in required:
+            waits.setdefault(u if is_unit(u) else ("needs", u), []).append(v if is_unit(v) else ("items", v))
     found = []
-    for component in nx.strongly_connected_components(waits):
+    for component in strongly_connected(waits):
         units = sorted(n for n in component if isinstance(n, str))
         if len(units) < 2:
             continue
-        sub = waits.subgraph(component)
+        members = set(component)
+        sub = nx.DiGraph([(a, b) for a in component for b in waits.get(a, ()) if b in members])
         there = nx.shortest_path(sub, units[0], units[1])
         back = nx.shortest_path(sub, units[1], units[0])
         found.append([_label(n) for n in there + back[1:]])
     return found
+
+
+def strongly_connected(adjacency: dict) -> Iterator[list]:
+    """Tarjan's strongly connected components, iteratively (a 2,000-week chain is deeper than Python's stack)."""
+    index: dict = {}
+    low: dict = {}
+    on_stack: set = set()
+    stack: list = []
+    for root in adjacency:
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, iter(adjacency.get(root, ())))]
+        while work:
+            node, successors = work[-1]
+            for nxt in successors:
+                if nxt not in index:
+                    index[nxt] = low[nxt] = len(index)
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, iter(adjacency.get(nxt, ()))))
+                    break
+                if nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    component = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.append(member)
+                        if member == node:
+                            break
+                    yield component
