@@ -58,3 +58,19 @@ def test_an_import_that_breaks_the_graph_writes_nothing(cli, tmp_path, write_lay
     code, _, err = cli("import", str(weekly), "--into", str(into), "--graph-data", str(folder))
     assert code == 1 and "would make the graph invalid; nothing written" in err and "cycle" in err
     assert (into / "weekly.yaml").read_text() == before
+
+
+def test_a_curated_requirement_against_the_lists_week_order_is_dropped_with_a_warning(cli, tmp_path, write_layer):
+    # Curated: X builds on Y. The user's plan reads X in week 1 and Y in week 2.
+    folder = write_layer("nodes:\n"
+                         "  - {id: x, kind: paper, title: Paper X, arxiv: '2001.00001', "
+                         "requires: [{id: y, reason: builds on it}]}\n"
+                         "  - {id: y, kind: paper, title: Paper Y, arxiv: '2001.00002'}\n")
+    weekly = tmp_path / "plan.md"
+    weekly.write_text("# Plan\n### Week 1\n- [Paper X](https://arxiv.org/abs/2001.00001)\n"
+                      "### Week 2\n- [Paper Y](https://arxiv.org/abs/2001.00002)\n")
+    code, _, err = cli("import", str(weekly), "--into", str(folder), "--graph-data", str(folder))
+    assert code == 0
+    assert "layer.yaml:2: ignoring 'x' requires 'y': with the order of the weeks it would wait for itself" in err
+    code, out, _ = cli("next", "--json", "--graph-data", str(folder))
+    assert code == 0 and [n["id"] for n in json.loads(out)] == ["x"]  # week 1 first, as the plan says

@@ -20,15 +20,29 @@ nodes:
 """
 
 
-def test_an_early_item_requiring_a_later_week_is_reported_with_the_chain(write_layer):
+def test_an_early_item_requiring_a_later_week_loses_that_requirement_with_a_warning(write_layer):
     folder = write_layer(WEEKS + "  - {id: a, kind: paper, title: A, topics: [week-1], "
                                  "requires: [{id: c, reason: uses it}]}\n")
+    graph = load_graph(folder)
+    (warning,) = graph.warnings
+    assert warning.startswith(f"{folder / 'layer.yaml'}:7: ignoring 'a' requires 'c'")
+    assert warning.endswith("(a -> c -> (what week-3 requires) -> (the items of week-2) -> b -> "
+                            "(what week-2 requires) -> (the items of week-1) -> a)")
+    assert not graph.graph.has_edge("a", "c")
+    assert ready(graph, {}) == ["a"]  # week order stands: a first, then b, then c
+    assert learning_path(graph, "c", {}) == ["a", "b", "c"]
+
+
+def test_a_deadlock_made_only_of_topic_requirements_is_an_error(write_layer):
+    folder = write_layer(WEEKS.replace("{id: week-1, kind: topic, title: Week 1}",
+                                       "{id: week-1, kind: topic, title: Week 1, requires: [{id: c, reason: r}]}")
+                         + "  - {id: a, kind: paper, title: A, topics: [week-1]}\n")
     with pytest.raises(GraphError) as err:
         load_graph(folder)
     (problem,) = err.value.problems
-    assert "layer.yaml:7:" in problem and "none can ever be ready" in problem
-    assert problem.endswith("a -> c -> (what week-3 requires) -> (the items of week-2) -> b -> "
-                            "(what week-2 requires) -> (the items of week-1) -> a")
+    assert "layer.yaml:" in problem and "none can ever be ready" in problem
+    assert "(what week-3 requires)" in problem and "(the items of week-1)" in problem
+
 
 def test_sound_weeks_and_an_item_listed_in_two_weeks_load(write_layer):
     folder = write_layer(WEEKS + "  - {id: a, kind: paper, title: A, topics: [week-1, week-2]}\n"

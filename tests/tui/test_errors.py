@@ -74,3 +74,22 @@ def test_keys_typed_after_quit_do_nothing(make_app, store):
     app = asyncio.run(main())
     assert app.return_code == 0
     assert store.statuses() == {} and store.notes() == []
+
+
+def test_a_requirement_dropped_at_load_is_a_warning_notification(make_app, graph_dir):
+    (graph_dir / "plan.yaml").write_text(
+        "nodes:\n"
+        "  - {id: wa, kind: topic, title: Week A}\n"
+        "  - {id: wb, kind: topic, title: Week B, requires: [{id: wa, reason: order}]}\n"
+        "  - {id: pa, kind: paper, title: Paper in A, topics: [wa], requires: [{id: pb, reason: uses it}]}\n"
+        "  - {id: pb, kind: paper, title: Paper in B, topics: [wb]}\n")
+
+    async def main():
+        app = make_app()
+        async with app.run_test(size=(100, 30)) as pilot:
+            await loaded(pilot)
+            warnings = [n.message for n in app._notifications if n.severity == "warning"]
+            assert any("ignoring 'pa' requires 'pb'" in message for message in warnings), warnings
+            assert not app.load_error
+
+    asyncio.run(main())

@@ -77,6 +77,8 @@ def _import(ctx) -> int:
         except GraphError as err:
             raise UserError("the import would make the graph invalid; nothing written:\n"
                             + "\n".join(f"  {p}" for p in err.problems)) from None
+    for warning in graph.warnings:  # e.g. a requirement dropped because it contradicts a list's week order
+        sys.stderr.write(f"warning: {warning}\n")
     summary = []
     for out, (text, parsed) in planned.items():
         if not ctx.args.dry_run:

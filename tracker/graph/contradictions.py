@@ -26,15 +26,35 @@ from .model import PART_OF, REQUIRES
 from .ordering import Ordering
 
 
-def _label(node) -> str:
-    if isinstance(node, str):
-        return node
-    role, topic = node
-    return f"(what {topic} requires)" if role == "needs" else f"(the items of {topic})"
+def describe(path: list) -> str:
+    """A cycle from ``waiting_cycles`` in words: ``a -> b -> (what week-3 requires) -> ...``."""
+    def label(node) -> str:
+        if isinstance(node, str):
+            return node
+        role, topic = node
+        return f"(what {topic} requires)" if role == "needs" else f"(the items of {topic})"
+
+    return " -> ".join(label(n) for n in path)
 
 
-def waiting_cycles(graph: nx.DiGraph, topics: set[str]) -> list[list[str]]:
-    """Each group of units that wait for each other, as one path that shows why (first unit repeated last)."""
+def own_requirement(graph: nx.DiGraph, path: list) -> tuple[str, str] | None:
+    """An item's own requirement on the cycle (item -> item, or item -> topic), if it has one.
+
+    Week order is the list's structure; an item's requirement that contradicts
+    it is the link a user would drop, so the loader drops that one.
+    """
+    for a, b in zip(path, path[1:]):
+        target = b if isinstance(b, str) else b[1] if b[0] == "items" else None
+        if isinstance(a, str) and target is not None and graph.get_edge_data(a, target, {}).get("kind") == REQUIRES:
+            return a, target
+    return None
+
+
+def waiting_cycles(graph: nx.DiGraph, topics: set[str]) -> list[list]:
+    """Each group of units that wait for each other, as one cycle that shows why (first unit repeated last).
+
+    A cycle's nodes are unit ids, ``("needs", topic)`` and ``("items", topic)``.
+    """
     parents_of: dict[str, list[str]] = {}
     requires_of: dict[str, list[str]] = {}
     for u, v, kind in graph.edges(data="kind"):
@@ -61,7 +81,7 @@ def waiting_cycles(graph: nx.DiGraph, topics: set[str]) -> list[list[str]]:
         sub = nx.DiGraph([(a, b) for a in component for b in waits.get(a, ()) if b in members])
         there = nx.shortest_path(sub, units[0], units[1])
         back = nx.shortest_path(sub, units[1], units[0])
-        found.append([_label(n) for n in there + back[1:]])
+        found.append(there + back[1:])
     return found
 
 

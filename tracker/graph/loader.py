@@ -16,7 +16,7 @@ import yaml
 from pydantic import ValidationError
 
 from ..gc_pause import gc_paused
-from .contradictions import waiting_cycles
+from .contradictions import describe, own_requirement, waiting_cycles
 from .files import layer_files
 from .identity import arxiv_id, normalize_title, normalize_url, slugify
 from .problems import GraphError
@@ -309,7 +309,7 @@ def build_graph(layers: list[tuple[str, LayerFile]], known_implementations: set[
         node.topics = [t for t in dict.fromkeys(resolve(t) or t for t in node.topics) if t != node.id]
     problems.extend(_cycle_problems(graph, merger))
     if not problems:  # only meaningful once every edge resolved and no plain cycle exists
-        problems.extend(_waiting_problems(graph, merger))
+        problems.extend(_resolve_waiting_cycles(graph, merger, warnings))
     if problems:
         raise GraphError(problems)
     title_index: dict[str, str] = {}
@@ -338,11 +338,34 @@ def _cycle_problems(graph: nx.DiGraph, merger: _Merger) -> list[str]:
     return []
 
 
-def _waiting_problems(graph: nx.DiGraph, merger: _Merger) -> list[str]:
+def _resolve_waiting_cycles(graph: nx.DiGraph, merger: _Merger, warnings: list[str]) -> list[str]:
+    """Drop items' own requirements that deadlock against week order (warnings); report the rest (problems)."""
     topics = {node_id for node_id, node in merger.nodes.items() if node.kind == "topic"}
-    problems = []
-    for path in waiting_cycles(graph, topics):
-        first = merger.records[path[0]][0]
-        problems.append(f"{first.file}:{first.line}: these items wait for each other through their topics' "
-                        f"prerequisites, so none can ever be ready: {' -> '.join(path)}")
-    return problems
+    for _ in range(1000):  # each round drops one edge; real graphs need a handful at most
+        cycles = waiting_cycles(graph, topics)
+        droppable = [(cycle, own_requirement(graph, cycle)) for cycle in cycles]
+        droppable = [(cycle, edge) for cycle, edge in droppable if edge]
+        if not droppable:
+            break
+        cycle, (item, required) = droppable[0]
+        graph.remove_edge(item, required)
+        warnings.append(f"{_declared_at(merger, item, required)}: ignoring '{item}' requires '{required}': "
+                        f"with the order of the weeks it would wait for itself ({describe(cycle)})")
+    return [f"{merger.records[_first_unit(c)][0].file}:{merger.records[_first_unit(c)][0].line}: these items "
+            f"wait for each other through their topics' prerequisites, so none can ever be ready: {describe(c)}"
+            for c in waiting_cycles(graph, topics)]
+
+
+def _first_unit(cycle: list) -> str:
+    return next(n for n in cycle if isinstance(n, str))
+
+
+def _declared_at(merger: _Merger, item: str, required: str) -> str:
+    """file:line of the record whose requires names ``required``."""
+    for rec in merger.records[item]:
+        for req in rec.spec.requires:
+            ref = merger.file_ids.get((rec.file, req.id)) or (req.id if req.id in merger.nodes else None)
+            if (ref or merger.id_aliases.get(req.id)) == required:
+                return f"{rec.file}:{rec.line}"
+    first = merger.records[item][0]
+    return f"{first.file}:{first.line}"

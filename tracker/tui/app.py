@@ -126,6 +126,8 @@ class TrackerApp(NodeActions, RunActions, App[int]):
     def _loaded(self) -> None:
         for problem in self.session.problems:
             self.warn(problem, severity="error")
+        for warning in self.session.graph.warnings:
+            self.warn(warning)
         # Statuses were read without the database libraries; open the store now, off the UI
         # thread and ahead of the first mark (which queues behind this on the write lock).
         self._store_write(lambda: self.session.store, lambda _store: None)
