@@ -341,19 +341,19 @@ def _cycle_problems(graph: nx.DiGraph, merger: _Merger) -> list[str]:
 def _resolve_waiting_cycles(graph: nx.DiGraph, merger: _Merger, warnings: list[str]) -> list[str]:
     """Drop items' own requirements that deadlock against week order (warnings); report the rest (problems)."""
     topics = {node_id for node_id, node in merger.nodes.items() if node.kind == "topic"}
+    cycles = waiting_cycles(graph, topics)
     for _ in range(1000):  # each round drops one edge; real graphs need a handful at most
-        cycles = waiting_cycles(graph, topics)
-        droppable = [(cycle, own_requirement(graph, cycle)) for cycle in cycles]
-        droppable = [(cycle, edge) for cycle, edge in droppable if edge]
+        droppable = [(cycle, edge) for cycle in cycles if (edge := own_requirement(graph, cycle))]
         if not droppable:
             break
         cycle, (item, required) = droppable[0]
         graph.remove_edge(item, required)
         warnings.append(f"{_declared_at(merger, item, required)}: ignoring '{item}' requires '{required}': "
                         f"with the order of the weeks it would wait for itself ({describe(cycle)})")
+        cycles = waiting_cycles(graph, topics)
     return [f"{merger.records[_first_unit(c)][0].file}:{merger.records[_first_unit(c)][0].line}: these items "
             f"wait for each other through their topics' prerequisites, so none can ever be ready: {describe(c)}"
-            for c in waiting_cycles(graph, topics)]
+            for c in cycles]
 
 
 def _first_unit(cycle: list) -> str:
