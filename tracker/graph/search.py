@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from difflib import SequenceMatcher
 from dataclasses import dataclass
 
 from .identity import fold
@@ -21,6 +22,7 @@ from .model import Node, TopicGraph
 
 MIN_SCORE = 0.3
 OTHER_FIELD_WEIGHT = 0.95  # a title match outranks the same match in an alias or author
+TYPO_RATIO = 0.8  # difflib similarity a word needs to count as the query with a typo
 
 
 @dataclass(frozen=True)
@@ -104,12 +106,10 @@ def fuzzy(query: str, text: str, typos: bool = False) -> float:
 
 def _typo_score(query: str, words: list[str]) -> float:
     """Forgive a typo or two (transposed, missing, extra letters) in a short query."""
-    from difflib import SequenceMatcher
-
     if len(query) < 4:
         return 0.0
     best = max((SequenceMatcher(None, query, w).ratio() for w in words + [" ".join(words)]), default=0.0)
-    return 0.4 if best >= 0.8 else 0.0
+    return 0.4 if best >= TYPO_RATIO else 0.0
 
 
 def search(tg: TopicGraph, query: str, limit: int = 20, kinds: set[str] | None = None) -> list[SearchHit]:
@@ -151,15 +151,28 @@ def _in_order_lines(index: SearchIndex, q: str) -> set[int]:
 
 
 def _typo_lines(index: SearchIndex, q: str) -> set[int]:
-    """Lines that a typo-forgiving score could accept: a word or the whole text of a close length."""
+    """Lines that a typo-forgiving score could accept: a close word, or a close whole text.
+
+    ``quick_ratio`` (shared letters, symmetric) bounds the similarity ratio from
+    above, so it rules out almost every word cheaply; the exact ratio is left to
+    the scorer.
+    """
     if len(q) < 4:
         return set()
     low, high = len(q) / 1.5, len(q) * 1.5  # a 0.8 similarity ratio is impossible outside these
+    bound = SequenceMatcher(None, "", q)  # seq2 fixed: only its letter counts are reused
+
+    def could_match(text: str) -> bool:
+        if not low <= len(text) <= high:
+            return False
+        bound.set_seq1(text)
+        return bound.quick_ratio() >= TYPO_RATIO
+
     lines: set[int] = set()
     for word, posting in index.postings.items():
-        if low <= len(word) <= high and _typo_score(q, [word]):
+        if could_match(word):
             lines.update(posting)
-    lines.update(i for i, (_, _, text) in enumerate(index.fields) if low <= len(" ".join(text.split())) <= high)
+    lines.update(i for i, (_, _, text) in enumerate(index.fields) if could_match(" ".join(text.split())))
     return lines
 
 
