@@ -22,7 +22,7 @@ from collections.abc import Iterator
 
 import networkx as nx
 
-from .model import PART_OF, REQUIRES
+from .model import REQUIRES, Adjacency
 from .ordering import Ordering
 
 
@@ -55,12 +55,9 @@ def waiting_cycles(graph: nx.DiGraph, topics: set[str]) -> list[list]:
 
     A cycle's nodes are unit ids, ``("needs", topic)`` and ``("items", topic)``.
     """
-    parents_of: dict[str, list[str]] = {}
-    requires_of: dict[str, list[str]] = {}
-    for u, v, kind in graph.edges(data="kind"):
-        (parents_of if kind == PART_OF else requires_of if kind == REQUIRES else {}).setdefault(u, []).append(v)
-    with_items = {p for ps in parents_of.values() for p in ps}
-    is_unit = lambda n: n not in topics or n not in with_items  # noqa: E731  (a topic with no items is a concept)
+    adjacency = Adjacency.of(graph)
+    parents_of, requires_of = adjacency.parents, adjacency.requires
+    is_unit = lambda n: n not in topics or n not in adjacency.children  # noqa: E731  (a topic with no items is a concept)
     ordering = Ordering(parents_of, requires_of, {t for t in topics if not is_unit(t)})
     waits: dict = {}  # plain adjacency lists: a networkx graph of this size costs more to build than to search
     for u, parents in parents_of.items():  # u sits under each topic: it is one of its items...

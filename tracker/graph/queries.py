@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from .identity import normalize_title
-from .model import DONE_STATUSES, PART_OF, REQUIRES, Node, TopicGraph, sort_key
+from .model import DONE_STATUSES, Adjacency, Node, TopicGraph, sort_key
 from .ordering import Ordering
 from .search import SearchHit, search  # noqa: F401  (part of this module's API)
 
@@ -24,24 +24,10 @@ def _cached(tg: TopicGraph, name: str, key: str, compute):
     return table[key]
 
 
-def _adjacency(tg: TopicGraph) -> tuple[dict[str, list[str]], dict[str, list[str]], dict[str, list[str]]]:
-    """Parents, children and requirements of every node, from one pass over the edges.
-
-    networkx's per-node edge views cost microseconds each; a 100k-node graph
-    asks millions of these questions, so they are answered from plain dicts.
-    """
+def _adjacency(tg: TopicGraph) -> Adjacency:
     adjacency = tg.cache.get("adjacency")
     if adjacency is None:
-        parents: dict[str, list[str]] = {}
-        children: dict[str, list[str]] = {}
-        requires: dict[str, list[str]] = {}
-        for u, v, kind in tg.graph.edges(data="kind"):
-            if kind == PART_OF:
-                parents.setdefault(u, []).append(v)
-                children.setdefault(v, []).append(u)
-            elif kind == REQUIRES:
-                requires.setdefault(u, []).append(v)
-        adjacency = tg.cache["adjacency"] = (parents, children, requires)
+        adjacency = tg.cache["adjacency"] = Adjacency.of(tg.graph)
     return adjacency
 
 
@@ -50,7 +36,7 @@ def ancestors(tg: TopicGraph, node_id: str) -> list[str]:
     memo = tg.cache.setdefault("ancestors", {})
     if node_id in memo:
         return memo[node_id]
-    parents = _adjacency(tg)[0]
+    parents = _adjacency(tg).parents
     stack = [node_id]
     while stack:  # post-order, so a node's parents are resolved before it (part_of is acyclic)
         current = stack[-1]
@@ -77,7 +63,7 @@ def items_under(tg: TopicGraph, topic_id: str) -> list[str]:
 
 
 def _items_under(tg: TopicGraph, topic_id: str) -> list[str]:
-    children = _adjacency(tg)[1]
+    children = _adjacency(tg).children
     seen: set[str] = set()
     items: list[str] = []
     stack = [topic_id]
@@ -107,15 +93,15 @@ def direct_prerequisites(tg: TopicGraph, node_id: str) -> list[str]:
 def _ordering(tg: TopicGraph) -> Ordering:
     ordering = tg.cache.get("ordering")
     if ordering is None:
-        parents, _, requires = _adjacency(tg)
+        adjacency = _adjacency(tg)
         topics = {n for n in tg.nodes if not tg.is_unit(n)}
-        ordering = tg.cache["ordering"] = Ordering(parents, requires, topics)
+        ordering = tg.cache["ordering"] = Ordering(adjacency.parents, adjacency.requires, topics)
     return ordering
 
 
 def ordering_ancestors(tg: TopicGraph, node_id: str) -> list[str]:
     """The topics whose requirements the node inherits: all above it, bar later appearances."""
-    parents = _adjacency(tg)[0].get(node_id, [])
+    parents = _adjacency(tg).parents.get(node_id, [])
     if len(parents) < 2:
         return ancestors(tg, node_id)
     kept = _ordering(tg).ordering_parents(node_id)
@@ -123,7 +109,7 @@ def ordering_ancestors(tg: TopicGraph, node_id: str) -> list[str]:
 
 
 def _direct_prerequisites(tg: TopicGraph, node_id: str) -> list[str]:
-    requires = _adjacency(tg)[2]
+    requires = _adjacency(tg).requires
     required = list(requires.get(node_id, ()))
     for topic in ordering_ancestors(tg, node_id):
         required.extend(requires.get(topic, ()))
