@@ -19,10 +19,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, Engine, make_url
 
 from ..config import DB_ENV, default_db_url
-from .vocabulary import SCHEMA_HEAD, StoreError
+from .vocabulary import BUSY_TIMEOUT_S, SCHEMA_HEAD, SQLITE_MAGIC, StoreError
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
-BUSY_TIMEOUT_S = 30
 WRITE_OPTION = "tracker_write"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 

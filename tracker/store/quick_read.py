@@ -16,10 +16,7 @@ import sqlite3
 from pathlib import Path
 
 from ..config import DB_ENV, default_db_url
-from .vocabulary import SCHEMA_HEAD
-
-SQLITE_MAGIC = b"SQLite format 3\x00"
-BUSY_TIMEOUT_S = 30
+from .vocabulary import BUSY_TIMEOUT_S, SCHEMA_HEAD, SQLITE_MAGIC
 
 
 def sqlite_file(target: str | os.PathLike[str] | None) -> Path | None:
