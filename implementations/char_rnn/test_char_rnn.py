@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-import pytest
 import torch
 from torch import nn
 
@@ -12,15 +11,6 @@ from implementations.char_rnn.data import VOCAB, decode, encode, random_windows,
 from implementations.char_rnn.model import LSTM, CharRNN, bits_per_character, sample
 
 V = len(VOCAB)
-
-
-@pytest.fixture(autouse=True)
-def _one_thread():
-    """Tiny tensors: extra intra-op threads only spin, and cost CPU time on a shared machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 def _text_ids(n: int = 400) -> torch.Tensor:

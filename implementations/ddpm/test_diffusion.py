@@ -22,14 +22,6 @@ N = 20_000  # Monte Carlo sample size
 Z = 5.0     # tolerance in standard errors
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)  # small tensors; avoids OpenMP spinning on a busy machine
-    yield
-    torch.set_num_threads(before)
-
-
 @pytest.fixture(scope="module")
 def diffusion() -> GaussianDiffusion:
     return GaussianDiffusion(GaussianDiffusion.linear_betas(T, 1e-3, 0.2))

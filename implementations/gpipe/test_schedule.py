@@ -12,14 +12,6 @@ from implementations.gpipe.model import make_mlp, split_into_stages
 from implementations.gpipe.schedule import GPipe, Task, simulate_schedule, theoretical_bubble
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 def make_problem(n: int = 12, seed: int = 0):
     gen = torch.Generator().manual_seed(seed)
     torch.manual_seed(seed)

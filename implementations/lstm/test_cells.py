@@ -13,15 +13,6 @@ T, B, IN, H = 5, 3, 4, 6
 
 
 @pytest.fixture(autouse=True)
-def _one_thread():
-    """Tiny tensors: extra intra-op threads only spin, and cost CPU time on a shared machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
-@pytest.fixture(autouse=True)
 def _seed():
     torch.manual_seed(0)
 

@@ -13,15 +13,6 @@ IN, H, B = 3, 4, 2
 sig, tanh = torch.sigmoid, torch.tanh
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    """Tiny tensors: extra intra-op threads only spin, and cost CPU time on a shared machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 def _cell(variant: str) -> VariantLSTMCell:
     torch.manual_seed(0)
     cell = VariantLSTMCell(IN, H, variant).double()

@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
 import torch
 
 from implementations.relation_network import data
 from implementations.relation_network.model import MLPBaseline, RelationNetwork, all_pairs
-
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 def small_rn(d: int = 5, q: int = 3, seed: int = 0) -> RelationNetwork:

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
 import torch
 from torch import nn
 
 from implementations.relational_rnn.lstm import LSTMCell
 from implementations.relational_rnn.model import MemoryAttention, RelationalMemory
 from implementations.relational_rnn.task import input_size, make_batch
-
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 def reference_mha(attention: MemoryAttention, d: int, heads: int, in_proj: torch.Tensor) -> nn.MultiheadAttention:

@@ -12,15 +12,6 @@ from implementations.rnn_regularization.model import DropoutLSTMLanguageModel, L
 V, H, L, T, B = 11, 6, 2, 5, 3
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    """Tiny tensors: extra intra-op threads only spin, and cost CPU time on a shared machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 def _model(dropout: float) -> DropoutLSTMLanguageModel:
     torch.manual_seed(0)
     return DropoutLSTMLanguageModel(V, H, L, dropout).double()
