@@ -26,7 +26,31 @@ def _uniform_init(module: nn.Module, hidden_size: int) -> None:
         nn.init.uniform_(p, -bound, bound)
 
 
-class LSTMCell(nn.Module):
+class _Cell(nn.Module):
+    """What the three cells share: x_proj holds W_x (and b), h_proj W_h; ``step`` is the recurrence.
+
+    ``forward`` takes a raw x_t; ``Recurrent`` instead projects every x_t in
+    one matmul and calls ``step`` in its loop.
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, gates: int, hidden_bias: bool) -> None:
+        super().__init__()
+        self.input_size, self.hidden_size = input_size, hidden_size
+        self.x_proj = nn.Linear(input_size, gates * hidden_size, bias=True)
+        self.h_proj = nn.Linear(hidden_size, gates * hidden_size, bias=hidden_bias)
+        _uniform_init(self, hidden_size)
+
+    def initial_state(self, batch: int, like: torch.Tensor):
+        return like.new_zeros(batch, self.hidden_size)
+
+    def forward(self, x: torch.Tensor, state):
+        return self.step(self.x_proj(x), state)
+
+    def step(self, x_projected: torch.Tensor, state):
+        raise NotImplementedError
+
+
+class LSTMCell(_Cell):
     """One LSTM step (Olah, section "Step-by-Step LSTM Walk Through").
 
     The four pre-activations are stacked in Olah's order: forget f, input i,
@@ -37,22 +61,13 @@ class LSTMCell(nn.Module):
     """
 
     def __init__(self, input_size: int, hidden_size: int, forget_bias: float = 1.0) -> None:
-        super().__init__()
-        self.input_size, self.hidden_size = input_size, hidden_size
-        self.x_proj = nn.Linear(input_size, 4 * hidden_size, bias=True)   # W_x, b
-        self.h_proj = nn.Linear(hidden_size, 4 * hidden_size, bias=False)  # W_h
-        _uniform_init(self, hidden_size)
+        super().__init__(input_size, hidden_size, gates=4, hidden_bias=False)  # rows: f, i, C~, o
         with torch.no_grad():
             self.x_proj.bias[:hidden_size] += forget_bias
 
     def initial_state(self, batch: int, like: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         zeros = like.new_zeros(batch, self.hidden_size)
         return zeros, zeros.clone()
-
-    def forward(
-        self, x: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor]
-    ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
-        return self.step(self.x_proj(x), state)
 
     def step(
         self, x_projected: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor]
@@ -69,7 +84,7 @@ class LSTMCell(nn.Module):
         return h, (h, c)
 
 
-class GRUCell(nn.Module):
+class GRUCell(_Cell):
     """One GRU step (Olah, section "Variants on Long Short Term Memory"; Cho et al. 2014).
 
     Olah's update gate z_t says how much of the NEW candidate to take:
@@ -84,18 +99,8 @@ class GRUCell(nn.Module):
     """
 
     def __init__(self, input_size: int, hidden_size: int, reset_after: bool = True) -> None:
-        super().__init__()
-        self.input_size, self.hidden_size = input_size, hidden_size
+        super().__init__(input_size, hidden_size, gates=3, hidden_bias=True)  # rows: r, z, h~
         self.reset_after = reset_after
-        self.x_proj = nn.Linear(input_size, 3 * hidden_size, bias=True)   # rows: r, z, h~
-        self.h_proj = nn.Linear(hidden_size, 3 * hidden_size, bias=True)
-        _uniform_init(self, hidden_size)
-
-    def initial_state(self, batch: int, like: torch.Tensor) -> torch.Tensor:
-        return like.new_zeros(batch, self.hidden_size)
-
-    def forward(self, x: torch.Tensor, h_prev: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        return self.step(self.x_proj(x), h_prev)
 
     def step(self, x_projected: torch.Tensor, h_prev: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """One step from W_x x_t + b_x, computed for every t at once by ``Recurrent``."""
@@ -112,21 +117,11 @@ class GRUCell(nn.Module):
         return h, h
 
 
-class TanhRNNCell(nn.Module):
+class TanhRNNCell(_Cell):
     """The plain RNN Olah starts from: h_t = tanh(W·[h_{t-1}, x_t] + b)."""
 
     def __init__(self, input_size: int, hidden_size: int) -> None:
-        super().__init__()
-        self.input_size, self.hidden_size = input_size, hidden_size
-        self.x_proj = nn.Linear(input_size, hidden_size, bias=True)
-        self.h_proj = nn.Linear(hidden_size, hidden_size, bias=False)
-        _uniform_init(self, hidden_size)
-
-    def initial_state(self, batch: int, like: torch.Tensor) -> torch.Tensor:
-        return like.new_zeros(batch, self.hidden_size)
-
-    def forward(self, x: torch.Tensor, h_prev: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        return self.step(self.x_proj(x), h_prev)
+        super().__init__(input_size, hidden_size, gates=1, hidden_bias=False)
 
     def step(self, x_projected: torch.Tensor, h_prev: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         h = torch.tanh(torch.addmm(x_projected, h_prev, self.h_proj.weight.t()))
