@@ -37,6 +37,7 @@ def test_quick_demo_reproduces_claim_and_speaks_protocol(slug: str) -> None:
     assert events[-1].data["status"] == "reproduced"
     human = [line for line in proc.stdout.splitlines() if line.startswith("claim: ")]
     assert len(human) == 1 and human[0].endswith("-> REPRODUCED")
+    assert any("same claim" in line and "lower strength" in line for line in proc.stdout.splitlines())
 
 
 @pytest.mark.parametrize("slug", IMPLEMENTATIONS)

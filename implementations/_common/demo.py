@@ -13,6 +13,7 @@ the demo, the one place an implementation declares them.
 
 ``main`` parses ``--steps N --seed S --device auto|cpu|cuda --quick``, seeds
 everything, resolves the device (pinning CPU runs to one intra-op thread),
+says in ``--quick`` runs that they check the same claim at lower strength,
 reports start/end through the shared line protocol, prints the claim verdict
 and exits 0 (reproduced), 1 (not reproduced) or 2 (bad arguments, e.g.
 ``--device cuda`` without CUDA).
@@ -31,6 +32,12 @@ import torch
 
 from tracker.demo_protocol import Reporter
 from tracker.impl_meta import load_meta
+
+
+QUICK_NOTE = (
+    "quick mode: checks the same claim as the default run, at lower strength "
+    "(smaller model, fewer steps, looser margin); the default run is the measurement"
+)
 
 
 @dataclass(frozen=True)
@@ -103,6 +110,8 @@ def main(
     report = Reporter()
     report.title = meta.title
     report.say(f"device: {cfg.device}  seed: {cfg.seed}  steps: {cfg.steps}{'  (quick)' if cfg.quick else ''}")
+    if cfg.quick:
+        report.say(QUICK_NOTE)
     try:
         claim = run(cfg, report)
     except BaseException:
