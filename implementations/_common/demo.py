@@ -36,7 +36,7 @@ from tracker.impl_meta import load_meta
 
 QUICK_NOTE = (
     "quick mode: checks the same claim as the default run, at lower strength "
-    "(smaller model, fewer steps, looser margin); the default run is the measurement"
+    "(a smaller, shorter run); the default run is the measurement"
 )
 
 
