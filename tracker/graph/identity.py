@@ -74,3 +74,54 @@ def slugify(text: str, max_length: int = 60) -> str:
             break
         slug = candidate[:max_length]
     return slug or "untitled"
+
+
+# -- strong ids: arXiv, DOI, OpenReview, from links and from text ------------------------------------
+
+_ARXIV_TEXT_RE = re.compile(
+    r"(?:\barxiv(?:\s+preprint)?\s*(?:arxiv)?\s*[:/]?\s*|(?<![\w.])(?=\d{4}\.\d{4,5}(?:v\d+)?\.?(?:\s|$)))"
+    r"(?P<id>\d{4}\.\d{4,5})(?:v\d+)?(?![\d])",
+    re.IGNORECASE,
+)
+_DOI_RE = re.compile(r"\b(10\.\d{4,9}/[^\s\"'<>()\[\]]+[^\s\"'<>()\[\].,;:])")
+_OPENREVIEW_RE = re.compile(r"openreview\.net/(?:forum|pdf)\?(?:[^#]*&)?id=([A-Za-z0-9_\-]+)")
+
+
+def doi_of(url: str | None) -> str | None:
+    """The DOI in a doi.org link (or a bare ``10.xxxx/...``), lowercased as DOIs compare."""
+    if not url:
+        return None
+    text = url
+    if "doi.org/" in url.lower():
+        text = url.split("doi.org/", 1)[1] if "doi.org/" in url else url[url.lower().index("doi.org/") + 8:]
+    elif re.match(r"https?://", url, re.I):
+        return None  # a DOI-looking path on another host (a publisher's URL) is that host's identity
+    match = _DOI_RE.search(text)
+    return match.group(1).lower() if match else None
+
+
+def openreview_id(url: str | None) -> str | None:
+    match = _OPENREVIEW_RE.search(url or "")
+    return match.group(1) if match else None
+
+
+def ids_of_url(url: str | None) -> dict[str, str]:
+    """Every strong id a link carries."""
+    found: dict[str, str] = {}
+    for key, fn in (("arxiv", arxiv_id), ("doi", doi_of), ("openreview", openreview_id)):
+        value = fn(url)
+        if value:
+            found[key] = value
+    return found
+
+
+def ids_in_text(text: str) -> dict[str, str]:
+    """Strong ids written as text: ``arXiv:1412.6980``, ``arXiv preprint arXiv:1409.1556``, ``ViT: 2010.11929.``, DOIs."""
+    found: dict[str, str] = {}
+    match = _ARXIV_TEXT_RE.search(text or "")
+    if match:
+        found["arxiv"] = match.group("id")
+    doi = _DOI_RE.search(text or "")
+    if doi:
+        found["doi"] = doi.group(1).lower()
+    return found
