@@ -118,9 +118,10 @@ def ids_of_url(url: str | None) -> dict[str, str]:
 def ids_in_text(text: str) -> dict[str, str]:
     """Strong ids written as text: ``arXiv:1412.6980``, ``arXiv preprint arXiv:1409.1556``, ``ViT: 2010.11929.``, DOIs."""
     found: dict[str, str] = {}
-    match = _ARXIV_TEXT_RE.search(text or "")
-    if match:
-        found["arxiv"] = match.group("id")
+    for match in _ARXIV_TEXT_RE.finditer(text or ""):
+        if 1 <= int(match.group("id")[2:4]) <= 12:  # YYMM.NNNNN: a real month, not "2015.1234"
+            found["arxiv"] = match.group("id")
+            break
     doi = _DOI_RE.search(text or "")
     if doi:
         found["doi"] = doi.group(1).lower()
