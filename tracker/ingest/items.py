@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# Where an entry's title came from, best first. Only "derived" titles (made from a URL or an id)
-# are never identity keys; the layer may still treat short or generic titles as weak.
-TITLE_SOURCES = ("citation", "heading", "table", "link", "bold", "text", "derived")
+# Where an entry's title came from, best first. "label" (a list-local name of the one resource a
+# bullet links, e.g. "Vanilla") and "derived" (made from a URL or an id) titles are never identity
+# keys, and any real title merged into the node replaces them; the layer may still treat short or
+# generic titles as weak.
+TITLE_SOURCES = ("citation", "heading", "table", "link", "bold", "text", "label", "derived")
 
 
 @dataclass
