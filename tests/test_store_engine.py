@@ -23,7 +23,7 @@ def sqlite_rows(path, sql: str) -> list[tuple]:
 def test_schema_head_constant_matches_the_migrations():
     scripts = ScriptDirectory.from_config(alembic_config())
     assert scripts.get_current_head() == SCHEMA_HEAD
-    assert [r.revision for r in scripts.walk_revisions()] == ["0002", "0001"]
+    assert [r.revision for r in scripts.walk_revisions()] == ["0003", "0002", "0001"]
 
 
 def test_new_database_is_migrated_with_wal_busy_timeout_and_foreign_keys(tmp_path):

@@ -45,9 +45,15 @@ class Context:
     @cached_property
     def store(self):
         """The progress store; opened (and migrated) on first use."""
-        from ..store import open_store
+        from ..runner import close_orphaned_runs
+        from ..store import StoreError, open_store
 
-        return open_store(getattr(self.args, "db", None))
+        store = open_store(getattr(self.args, "db", None))
+        try:  # runs whose watcher was killed (SIGKILL, a power cut) say "running" until someone looks
+            close_orphaned_runs(store)
+        except StoreError:  # a read-only or locked database: the command itself still works
+            pass
+        return store
 
     def progress(self) -> dict[str, str]:
         """Status of every node with recorded progress, keyed by current graph ids."""

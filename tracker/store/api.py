@@ -8,7 +8,7 @@ transaction, so a command's changes land together or not at all.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 
 from .engine import WRITE_OPTION, Target
 from .tables import Note, Progress, Run, StatusChange, utcnow
-from .vocabulary import RUN_KINDS, RUN_OUTCOMES, StoreError, check_choice, check_status
+from .vocabulary import FINISHED_OUTCOMES, RUN_KINDS, RUN_OUTCOMES, StoreError, check_choice, check_status
 
 OUTPUT_TAIL_CHARS = 20_000
 
@@ -275,9 +275,12 @@ class Store:
 
     # runs ---------------------------------------------------------------
 
-    def start_run(self, node_id: str, slug: str, kind: str, claim: str | None = None) -> int:
+    def start_run(self, node_id: str, slug: str, kind: str, claim: str | None = None, *,
+                  pid: int | None = None, pid_started: int | None = None, host: str | None = None) -> int:
+        """A new ``running`` row; ``pid``/``pid_started``/``host`` name the process that will finish it."""
         check_choice(kind, RUN_KINDS, "run kind")
-        run = Run(node_id=node_id, slug=slug, kind=kind, started_at=utcnow(), claim=claim)
+        run = Run(node_id=node_id, slug=slug, kind=kind, started_at=utcnow(), claim=claim, pid=pid,
+                  pid_started=pid_started, host=host)
         with self.session(write=True) as s:
             s.add(run)
             s.flush()
@@ -285,20 +288,55 @@ class Store:
 
     def finish_run(self, run_id: int, *, outcome: str, exit_code: int | None = None,
                    metrics: dict[str, Any] | None = None, claim: str | None = None,
-                   verdict: str | None = None, output_tail: str | None = None) -> Run:
+                   verdict: str | None = None, output_tail: str | None = None,
+                   curves: dict[str, Any] | None = None, figures: dict[str, float | None] | None = None,
+                   seconds: float | None = None, tests: dict[str, int] | None = None) -> Run:
+        """Record a run's end. ``seconds`` (the watcher's own clock) sets ``ended_at`` from ``started_at``."""
         check_choice(outcome, RUN_OUTCOMES, "run outcome")
         with self.session(write=True) as s:
             run = s.get(Run, run_id)
             if run is None:
                 raise StoreError(f"no run {run_id}")
             run.ended_at, run.outcome, run.exit_code = utcnow(), outcome, exit_code
+            if seconds is not None and run.started_at is not None:
+                from datetime import timedelta  # noqa: PLC0415 - this hunk stays independent of the imports
+
+                run.ended_at = run.started_at + timedelta(seconds=max(seconds, 0.0))
             run.metrics = metrics if metrics is not None else run.metrics
             run.claim = claim if claim is not None else run.claim
             run.verdict = verdict if verdict is not None else run.verdict
             if output_tail is not None:
                 run.output_tail = output_tail[-OUTPUT_TAIL_CHARS:]
+            if curves is not None:
+                run.curves = curves
+            if figures is not None:
+                run.measured, run.threshold = figures.get("measured"), figures.get("threshold")
+            if tests is not None:
+                run.tests = tests
             s.add(run)
         return run
+
+    def interrupt_orphaned_runs(self, host: str, alive: Callable[[int, int | None], bool]) -> list[int]:
+        """Mark ``interrupted`` this host's runs that say ``running`` but whose watcher is gone.
+
+        One query on ``ix_runs_outcome`` (nothing else when no run is open);
+        ``alive(pid, start time)`` tells a live watcher from a dead or reused
+        pid. Rows from before pids were recorded (pid NULL) cannot be
+        running any more and are closed too. Returns the ids closed.
+        """
+        query = sa.select(Run.id, Run.pid, Run.pid_started, Run.host).where(Run.outcome == "running")
+        with self.connection() as conn:
+            open_runs = conn.execute(query).all()
+        stale = [row.id for row in open_runs
+                 if row.pid is None or (row.host == host and not alive(row.pid, row.pid_started))]
+        if not stale:
+            return []
+        now = utcnow()
+        update = (sa.update(Run).where(col(Run.id).in_(stale), Run.outcome == "running")
+                  .values(outcome="interrupted", ended_at=now))
+        with self.connection(write=True) as conn:
+            conn.execute(update)
+        return stale
 
     def runs(self, node_id: str | None = None, slug: str | None = None, limit: int | None = 50) -> list[Run]:
         """Runs, newest first."""
@@ -312,10 +350,17 @@ class Store:
         with self.session() as s:
             return list(s.exec(query))
 
-    def last_run(self, slug: str, kind: str) -> Run | None:
+    def last_run(self, slug: str, kind: str, finished: bool = False) -> Run | None:
+        """The latest run of ``slug``'s demo or tests; ``finished``: the latest that reached a verdict."""
+        query = select(Run).where(Run.slug == slug, Run.kind == kind)
+        if finished:
+            query = query.where(col(Run.outcome).in_(FINISHED_OUTCOMES))
         with self.session() as s:
-            return s.exec(select(Run).where(Run.slug == slug, Run.kind == kind)
-                          .order_by(col(Run.started_at).desc(), col(Run.id).desc()).limit(1)).first()
+            return s.exec(query.order_by(col(Run.started_at).desc(), col(Run.id).desc()).limit(1)).first()
+
+    def run(self, run_id: int) -> Run | None:
+        with self.session() as s:
+            return s.get(Run, run_id)
 
     def implemented(self, slugs: Iterable[str]) -> set[str]:
         """The slugs whose latest finished test run passed on this machine."""

@@ -86,10 +86,15 @@ class Note(SQLModel, table=True):
 
 
 class Run(SQLModel, table=True):
-    """One launch of an implementation's demo or tests, and what it showed."""
+    """One launch of an implementation's demo or tests, and what it showed.
+
+    ``pid``, ``pid_started`` (the process start time in clock ticks since boot)
+    and ``host`` name the process that watches the run, so a run whose watcher
+    died without recording an outcome can be told from one still going.
+    """
 
     __tablename__ = "runs"
-    __table_args__ = (sa.Index("ix_runs_slug_kind", "slug", "kind"),)
+    __table_args__ = (sa.Index("ix_runs_slug_kind", "slug", "kind"), sa.Index("ix_runs_outcome", "outcome"))
 
     id: Optional[int] = Field(default=None, primary_key=True)
     node_id: str = Field(index=True)
@@ -103,3 +108,10 @@ class Run(SQLModel, table=True):
     claim: Optional[str] = Field(default=None, sa_type=sa.Text)
     verdict: Optional[str] = None
     output_tail: Optional[str] = Field(default=None, sa_type=sa.Text)
+    pid: Optional[int] = None
+    pid_started: Optional[int] = Field(default=None, sa_type=sa.BigInteger)
+    host: Optional[str] = None
+    measured: Optional[float] = None
+    threshold: Optional[float] = None
+    curves: Optional[dict[str, Any]] = Field(default=None, sa_type=sa.JSON)  # label -> [[step, value], ...]
+    tests: Optional[dict[str, Any]] = Field(default=None, sa_type=sa.JSON)  # outcome -> count

@@ -11,12 +11,13 @@ from ..errors import UserError
 # The newest migration. Opening a database already at this revision skips
 # loading Alembic, and read-only commands read it without SQLAlchemy
 # (quick_read); tests check it matches migrations/versions.
-SCHEMA_HEAD = "0002"
+SCHEMA_HEAD = "0003"
 SQLITE_MAGIC = b"SQLite format 3\x00"  # the first bytes of every SQLite file
 BUSY_TIMEOUT_S = 30  # how long a connection waits for another process's write lock
 STATUSES = ("unread", "reading", "read", "skipped")
 RUN_KINDS = ("demo", "test")
-RUN_OUTCOMES = ("running", "passed", "failed", "cancelled", "timed out", "crashed")
+RUN_OUTCOMES = ("running", "passed", "failed", "cancelled", "interrupted", "timed out", "crashed")
+FINISHED_OUTCOMES = ("passed", "failed")  # the run got to its verdict
 
 
 class StoreError(UserError):
