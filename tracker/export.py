@@ -1,4 +1,11 @@
-"""The graph in other formats: JSON (the stable machine format), GraphML, Mermaid, BibTeX, markdown."""
+"""The graph in other formats: JSON (the stable machine format), GraphML, Mermaid, BibTeX, markdown.
+
+Titles, authors and links come from untrusted reading lists, so every format
+is made inert the same way: control characters and terminal escapes are
+removed exactly as ``show`` removes them (``tracker.text.clean``), and each
+format then escapes its own syntax, so no text can add a BibTeX field, a
+markdown link or heading, a Mermaid node, or a live terminal sequence.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +13,48 @@ import io
 import json
 import re
 from collections.abc import Mapping
+from urllib.parse import quote
 
 import networkx as nx
 
 from .graph import queries
 from .graph.model import PART_OF, REQUIRES, TopicGraph, sort_key
+from .text import clean
 
 FORMATS = ("json", "graphml", "mermaid", "bibtex", "markdown")
+
+
+def inert(value):
+    """Every string inside ``value`` (lists and dicts too) cleaned of control characters."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, list):
+        return [inert(v) for v in value]
+    if isinstance(value, dict):
+        return {k: inert(v) for k, v in value.items()}
+    return value
+
+
+# Characters kept as they are in exported URLs: RFC 3986 reserved ones, minus
+# those that end a markdown link or a BibTeX field, plus ``%`` (already encoded).
+_URL_SAFE = "!#$%&'*+,/:;=?@[]~"
+
+
+def export_url(url: str | None) -> str | None:
+    """An http(s) URL safe in any export (``()<>``, spaces, quotes, braces, backslashes percent-encoded), or None."""
+    text = clean(url).strip()
+    if not text.lower().startswith(("http://", "https://")):
+        return None
+    return quote(text, safe=_URL_SAFE)
 
 
 def to_json_data(tg: TopicGraph) -> dict:
     nodes = sorted(tg.nodes.values(), key=lambda n: n.id)
     edges = sorted(tg.edges(), key=lambda e: (e.source, e.target, e.kind))
     return {
-        "nodes": [n.to_json() for n in nodes],
-        "edges": [{"source": e.source, "target": e.target, "kind": e.kind, "reason": e.reason} for e in edges],
+        "nodes": [inert(n.to_json()) for n in nodes],
+        "edges": [{"source": e.source, "target": e.target, "kind": e.kind, "reason": clean(e.reason)}
+                  for e in edges],
     }
 
 
@@ -28,13 +62,16 @@ def to_json(tg: TopicGraph) -> str:
     return json.dumps(to_json_data(tg), indent=2, ensure_ascii=False) + "\n"
 
 
-_XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# GraphML --------------------------------------------------------------------
+
+_XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _xml_safe(value):
-    """GraphML is XML 1.0, which cannot hold most control characters."""
+    """GraphML is XML 1.0, which cannot hold most control characters (networkx escapes the markup)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
+    value = inert(value)
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
     return _XML_INVALID.sub("\ufffd", text)
 
@@ -51,8 +88,17 @@ def to_graphml(tg: TopicGraph) -> str:
     return buffer.getvalue().decode("utf-8")
 
 
+# Mermaid --------------------------------------------------------------------
+
+# Inside a quoted Mermaid label these would end the label, start an entity or
+# be read as HTML or markdown; Mermaid's numeric entity codes show them as text.
+_MERMAID_ENTITIES = {'"': "#34;", "#": "#35;", "&": "#38;", "<": "#60;", ">": "#62;", "`": "#96;"}
+MERMAID_LABEL_CHARS = 80
+
+
 def _mermaid_label(text: str) -> str:
-    return '"' + re.sub(r'["\n\r`<>#]', " ", text)[:80].strip() + '"'
+    short = clean(text)[:MERMAID_LABEL_CHARS].strip()
+    return '"' + "".join(_MERMAID_ENTITIES.get(ch, ch) for ch in short) + '"'
 
 
 def to_mermaid(tg: TopicGraph) -> str:
@@ -73,30 +119,85 @@ def to_mermaid(tg: TopicGraph) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _bib_escape(text: str) -> str:
-    return re.sub(r"([{}\\])", r"\\\1", text)
+# BibTeX ---------------------------------------------------------------------
+
+# BibTeX has no escape for braces: a field ends at its first unbalanced ``}``.
+# Every literal brace is therefore written as a LaTeX command (whose own braces
+# are balanced), and the other LaTeX specials are escaped, so the only braces
+# in an exported value are ones this module wrote, in pairs.
+_BIB_SPECIALS = {
+    "\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
+    "%": r"\%", "&": r"\&", "#": r"\#", "$": r"\$", "_": r"\_",
+    "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+}
+_BIB_SPECIAL_RE = re.compile("|".join(re.escape(ch) for ch in _BIB_SPECIALS))
+_AND_WORD = re.compile(r"(?:^|\s)and(?:\s|$)", re.IGNORECASE)
+
+
+def bib_text(text: str) -> str:
+    """Untrusted text as the inside of a braced BibTeX value: LaTeX specials escaped, spaces collapsed as BibTeX does."""
+    return _BIB_SPECIAL_RE.sub(lambda m: _BIB_SPECIALS[m.group()], " ".join(clean(text).split()))
+
+
+def _bib_author(name: str) -> str:
+    """One author; a name that BibTeX would split (a word ``and``, or three commas) is kept whole in braces."""
+    text = bib_text(name)
+    return "{" + text + "}" if _AND_WORD.search(text) or text.count(",") > 2 else text
+
+
+def _bib_key(node, taken: set[str]) -> str:
+    words = clean(node.authors[0]).split() if node.authors else []
+    stem = words[-1] if words else node.id.split("-")[0]
+    base = re.sub(r"[^a-zA-Z0-9]", "", stem).lower()
+    base = f"{base}{node.year or ''}{re.sub(r'[^a-z0-9]', '', node.id)[:12]}" or "entry"
+    key, n = base, 1
+    while key.lower() in taken:  # BibTeX keys are case-insensitive
+        n += 1
+        key = f"{base}{n}"
+    taken.add(key.lower())
+    return key
+
+
+def bibtex_fields(node) -> list[tuple[str, str]]:
+    """The (name, braced value) pairs of one entry, exactly as exported."""
+    fields = [("title", "{" + bib_text(node.title) + "}")]
+    authors = [a for a in (_bib_author(a) for a in node.authors) if a]
+    if authors:
+        fields.append(("author", " and ".join(authors)))
+    if node.year:
+        fields.append(("year", str(int(node.year))))
+    url = export_url(node.url)
+    if url:
+        fields.append(("url", url))
+    if node.arxiv:
+        fields += [("eprint", bib_text(node.arxiv)), ("archivePrefix", "arXiv")]
+    return fields
 
 
 def to_bibtex(tg: TopicGraph) -> str:
     entries = []
+    taken: set[str] = set()
     for node in sorted(tg.nodes.values(), key=lambda n: n.id):
         if node.kind not in ("paper", "book"):
             continue
-        key = re.sub(r"[^a-zA-Z0-9]", "", (node.authors[0].split()[-1] if node.authors else node.id.split("-")[0]))
-        key = f"{key.lower()}{node.year or ''}{re.sub(r'[^a-z0-9]', '', node.id)[:12]}"
-        fields = [("title", "{" + _bib_escape(node.title) + "}")]
-        if node.authors:
-            fields.append(("author", _bib_escape(" and ".join(node.authors))))
-        if node.year:
-            fields.append(("year", str(node.year)))
-        if node.url:
-            fields.append(("url", _bib_escape(node.url)))
-        if node.arxiv:
-            fields += [("eprint", node.arxiv), ("archivePrefix", "arXiv")]
+        key = _bib_key(node, taken)
         kind = "book" if node.kind == "book" else ("misc" if not node.arxiv else "article")
-        body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+        body = ",\n".join(f"  {name} = {{{value}}}" for name, value in bibtex_fields(node))
         entries.append(f"@{kind}{{{key},\n{body}\n}}")
     return "\n\n".join(entries) + "\n"
+
+
+# markdown -------------------------------------------------------------------
+
+# Backslash-escaped (CommonMark allows it before any ASCII punctuation): the
+# characters that could start a link, image, emphasis, code, HTML, an entity,
+# a strikethrough, a table cell or close a heading.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&!~|#])")
+
+
+def md_text(text: str) -> str:
+    """Untrusted text as literal one-line markdown."""
+    return _MD_SPECIAL.sub(r"\\\1", clean(text).strip())
 
 
 def reading_order(tg: TopicGraph) -> list[str]:
@@ -122,7 +223,7 @@ def to_markdown(tg: TopicGraph, progress: Mapping[str, str] | None = None) -> st
     placed: set[str] = set()
 
     def emit(topic_id: str, depth: int) -> None:
-        lines.append(f"{'#' * min(depth, 6)} {tg.nodes[topic_id].title}")
+        lines.append(f"{'#' * min(depth, 6)} {md_text(tg.nodes[topic_id].title)}")
         lines.append("")
         children = tg.children(topic_id)
         items = sorted((c for c in children if tg.is_unit(c) and c not in placed), key=lambda c: rank.get(c, 0))
@@ -130,9 +231,9 @@ def to_markdown(tg: TopicGraph, progress: Mapping[str, str] | None = None) -> st
             placed.add(item)
             node = tg.nodes[item]
             mark = "x" if progress.get(item) in ("read", "skipped") else " "
-            title = node.title.replace("[", "\\[").replace("]", "\\]")
-            link = f"[{title}]({node.url})" if node.url and node.url.startswith(("http://", "https://")) else title
-            lines.append(f"- [{mark}] {link}")
+            title = md_text(node.title) or md_text(node.id)
+            url = export_url(node.url)
+            lines.append(f"- [{mark}] " + (f"[{title}]({url})" if url else title))
         if items:
             lines.append("")
         for child in children:
