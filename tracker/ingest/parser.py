@@ -21,10 +21,14 @@ import yaml
 
 from ..graph.identity import slugify
 from ..gc_pause import gc_paused
+from urllib.parse import urljoin
+
 from . import classify as C
-from .blocks import Block, Inline, parse_blocks
+from .blocks import Block, Inline, InlineLink, parse_blocks
+from .entry import _STAR_RE, Entry, LabelStats, label_key as label_key_of, _plain_text as _plain, derived_title, read_entry, split_citation_authors
 from .items import ImportWarning, ParsedItem, ParsedLink, ParsedList, ParsedTopic
 from .reading import read_list
+from ..graph.identity import arxiv_id as I_arxiv
 
 WIKILINK_RE = re.compile(r"\[\[([^\[\]|#^]*)(?:#\^?([^\[\]|]*))?(?:\|([^\[\]]*))?\]\]")
 PAPER_HEADING_RE = re.compile(r"^paper\s+\d+\s*[:.\-–]\s*(.+)$", re.I)
@@ -44,8 +48,37 @@ def _clean_text(text: str) -> str:
     return " ".join(text.split())
 
 
+def _year_in(text: str) -> int | None:
+    match = re.search(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)", text)
+    return int(match.group(1)) if match else None
+
+
+def _has_letters(text: str) -> bool:
+    return bool(re.search(r"[^\W\d_]{2,}", text))
+
+
 def _is_http(url: str) -> bool:
-    return url.lower().startswith(("http://", "https://"))
+    """A link an entry can have: http(s), or a relative link (kept as the list's local file link)."""
+    low = url.lower()
+    if low.startswith(("http://", "https://")):
+        return True
+    return bool(url) and not url.startswith("#") and not re.match(r"^[a-z][a-z0-9+.-]*:", low)
+
+
+FIELD_RE = re.compile(r"^\s*(authors?|by|year|date|venue|published|conference|journal|arxiv|paper|pdf|code|github|"
+                      r"link|url|doi|blog|video|slides|project( page)?|website|summary|tl;?dr|abstract|why( read)?|"
+                      r"key (idea|ideas|contribution|contributions|points?|takeaways?)|notes?|contribution|impact|"
+                      r"citations?|category|tags?|keywords?|type)\s*:", re.I)
+PLACEHOLDER_PATH_RE = re.compile(r"/(blob|tree)/(master|main)/?$", re.I)
+
+
+def is_placeholder_path(url: str) -> bool:
+    """A repository root or ``blob/master`` link: where lists point when they have no real link."""
+    host = C.host_of(url)
+    path = re.sub(r"[?#].*$", "", url.split(host, 1)[-1] if host else url)
+    if PLACEHOLDER_PATH_RE.search(path):
+        return True
+    return host in ("github.com", "gitlab.com") and len([p for p in path.split("/") if p]) <= 1
 
 
 def _strip_link_groups(text: str, inline: Inline) -> str:
@@ -60,13 +93,31 @@ def _strip_link_groups(text: str, inline: Inline) -> str:
 
 
 class _Walker:
-    def __init__(self, file: str, list_id: str, root_title: str) -> None:
+    def __init__(self, file: str, list_id: str, root_title: str, labels: LabelStats | None = None,
+                 placeholders: set[str] | None = None, base_url: str | None = None) -> None:
         self.out = ParsedList(file=file, list_id=list_id, title=root_title)
         self.root = (root_title,)
         self.order = 0
         self.topic_paths: set[tuple[str, ...]] = set()
         self.block_ids: dict[str, int] = {}
         self.bold_style = False
+        self.labels = labels or LabelStats()
+        self.placeholders = placeholders or set()
+        self.base_url = base_url
+        self.pending: ParsedItem | None = None  # a bold paragraph waiting for its author line and URL
+
+    def resolve(self, url: str) -> str:
+        """Relative links resolve against --base-url; without one they stay the list's local file links."""
+        url = url.strip().strip("{}").strip()
+        if self.base_url and not re.match(r"^[a-z][a-z0-9+.-]*:", url, re.I) and not url.startswith("#"):
+            return urljoin(self.base_url, url)
+        return url
+
+    def entry(self, inline: Inline) -> Entry:
+        return read_entry(inline, self.labels, self.resolve)
+
+    def is_placeholder(self, url: str | None) -> bool:
+        return bool(url) and (url in self.placeholders or is_placeholder_path(url))
 
     # -- helpers -----------------------------------------------------------
     def warn(self, line: int, message: str) -> None:
@@ -84,11 +135,26 @@ class _Walker:
 
     def add_item(self, item: ParsedItem) -> int:
         item.title = item.title[:MAX_TITLE].strip()
-        if not item.title:
-            item.title = C.title_from_url(item.url) if item.url else "untitled"
+        if not item.title or item.title_source == "derived":
+            if not item.title:
+                item.title = derived_title(item.url, item.ids)
             item.derived_title = True
+            item.title_source = "derived"
+        if item.url and not item.ids:
+            from ..graph.identity import ids_of_url
+            item.ids = ids_of_url(item.url)
         self.out.items.append(item)
+        self.out.entries += 1
         return len(self.out.items) - 1
+
+    def section_kind(self, topic: tuple[str, ...]) -> str | None:
+        """Books, Courses, Videos, Talks, Blogs, Code, Papers: what a short section heading says its entries are."""
+        for title in reversed(topic[1:]):
+            if len(title.split()) <= 4:
+                kind = C.kind_from_context(title) or (C.TAG_KINDS.get(title.strip().lower()))
+                if kind:
+                    return kind
+        return None
 
     def resource(self, url: str, line: int, topic: tuple[str, ...], context: str, title: str = "",
                  label: str = "", kind: str | None = None) -> ParsedItem:
@@ -98,6 +164,7 @@ class _Walker:
             title=C.title_from_url(url, context if kind == "video" and len(context.split()) <= 5 else "") if derived else title,
             kind=kind, line=line, order=self.next_order(), topic=topic, url=url,
             links=[ParsedLink(url, label or "", kind)], derived_title=derived,
+            title_source="derived" if derived else "link",
         )
 
     # -- headings ------------------------------------------------------------
@@ -107,6 +174,8 @@ class _Walker:
         heading_item: int | None = None
         context = ""
         for index, block in enumerate(blocks):
+            if block.kind != "paragraph":
+                self.flush_pending()
             if block.kind == "heading" and block.inline:
                 title = _clean_text(block.inline.text).strip(" :")
                 title = C.extract_block_id(title)[0] or "untitled"
@@ -116,12 +185,17 @@ class _Walker:
                 heading_item = None
                 context = ""
                 paper = PAPER_HEADING_RE.match(title)
-                if paper or self._heading_is_item(blocks, index):
-                    name = paper.group(1) if paper else title
+                entry = self.entry(block.inline)
+                fields = self._field_list(blocks, index)
+                if paper or (entry.source == "citation" and block.level >= 2) or fields or self._heading_is_item(blocks, index):
+                    name = paper.group(1) if paper else (entry.title if entry.source == "citation" else title)
+                    name = re.sub(r"^\s*\d+[.)]\s+", "", name)
                     name, authors, year = C.split_authors_year(name)
                     link = next((l for l in block.inline.links if _is_http(l.url)), None)
-                    item = ParsedItem(title=name, kind="paper", line=block.line, order=self.next_order(), topic=parent,
-                                      url=link.url if link else None, authors=authors, year=year)
+                    item = ParsedItem(title=name, kind=self.section_kind(parent) or "paper", line=block.line,
+                                      order=self.next_order(), topic=parent, url=link.url if link else None,
+                                      authors=authors or entry.authors, year=year or entry.year or C.leading_year(title)[1],
+                                      title_source="heading", ids=dict(entry.ids), stars=entry.stars)
                     heading_item = self.add_item(item)
                     current = parent
                     self.topic(parent, block.line)
@@ -131,8 +205,77 @@ class _Walker:
                 heading_stack.append((block.level, current))
             elif block.kind == "list":
                 self.walk_list(block, current, heading_item, context)
+            elif block.kind == "table":
+                self.table(block, current)
             elif block.kind == "paragraph" and block.inline:
                 context = self.paragraph(block, current, heading_item, context)
+        self.flush_pending()
+
+    def _field_list(self, blocks: list[Block], index: int) -> bool:
+        """A heading followed by ``- **Authors**: ...`` / ``- **arXiv**: ...`` bullets names one paper."""
+        for block in blocks[index + 1:index + 3]:
+            if block.kind == "heading":
+                return False
+            if block.kind == "list":
+                items = [i for i in block.children if i.kind == "item" and i.inline]
+                return bool(items) and sum(1 for i in items if FIELD_RE.match(i.inline.text)) >= max(1, len(items) // 2 + 1)
+        return False
+
+    # -- tables ----------------------------------------------------------------
+    TITLE_HEADERS = re.compile(r"^(paper|papers|title|name|model|article|resource|work|publication|method|"
+                               r"paper title|paper name|book|course|video|talk|what)$", re.I)
+    TYPE_HEADERS = re.compile(r"^(type|kind|format|category|medium)$", re.I)
+
+    def table(self, block: Block, topic: tuple[str, ...]) -> None:
+        """Each body row is an entry; its title column is found by header, else the wordiest cell."""
+        if len(block.rows) < 2:
+            return
+        header = [_clean_text(c.text).strip(" *_:").lower() for c in block.rows[0]]
+        title_col = next((i for i, h in enumerate(header) if self.TITLE_HEADERS.match(h)), None)
+        type_col = next((i for i, h in enumerate(header) if self.TYPE_HEADERS.match(h)), None)
+        for row in block.rows[1:]:
+            if not any(c.text.strip() for c in row):
+                continue
+            col = title_col
+            if col is None or col >= len(row):
+                col = max(range(len(row)), key=lambda i: len(_plain(row[i])))
+            cell = row[col]
+            entry = self.entry(cell)
+            title, rest = self._cell_title(cell, entry)
+            links = [l for c in row for l in self.entry(c).links if _is_http(l.url) or not l.url.startswith("#")]
+            links = [l for l in links if l.url and not l.url.startswith("#")]
+            ids: dict[str, str] = {}
+            for c in row:
+                for key, value in self.entry(c).ids.items():
+                    ids.setdefault(key, value)
+            primary = next((l for l in links if l.kind == "paper" or C.kind_from_url(l.url) == "paper"), None) or (links[0] if links else None)
+            kind = None
+            if type_col is not None and type_col < len(row):
+                kind = C.kind_from_label(_clean_text(row[type_col].text)) or C.TAG_KINDS.get(_clean_text(row[type_col].text).lower())
+            kind = kind or self.section_kind(topic) or (C.kind_from_url(primary.url) if primary else None) or "paper"
+            if not title:
+                source = "derived"
+            else:
+                source = "table" if entry.source not in ("link",) else "link"
+            others = " ".join(_plain(c) for i, c in enumerate(row) if i != col)
+            item = ParsedItem(title=title, kind=kind, line=cell.line, order=self.next_order(), topic=topic,
+                              url=primary.url if primary else None, links=links, authors=entry.authors,
+                              year=entry.year or C.leading_year(others)[1], title_source=source, ids=ids,
+                              stars=entry.stars, description=rest)
+            self.add_item(item)
+
+    @staticmethod
+    def _cell_title(cell: Inline, entry: Entry) -> tuple[str, str]:
+        """``1) **Title** - summary``, ``1) Title  Summary...``, ``[Title](url)``: the title and the rest."""
+        if entry.source in ("citation", "bold", "link"):
+            return entry.title, entry.rest
+        raw = re.sub(r"^\s*\d+\s*[.)]\s*", "", cell.raw or cell.text).strip()
+        for sep in (re.compile(r"\s{2,}"), re.compile(r"\s+[-–—]\s+"), re.compile(r"(?<=[a-z0-9)])\.\s+(?=[A-Z])")):
+            parts = sep.split(raw, maxsplit=1)
+            if len(parts) == 2 and 1 <= len(parts[0].split()) <= 25:
+                return " ".join(parts[0].split()).strip(" :"), " ".join(parts[1].split())
+        words = raw.split()
+        return (" ".join(words).strip(" :"), "") if len(words) <= 25 else ("", " ".join(words))
 
     def _heading_is_item(self, blocks: list[Block], index: int) -> bool:
         """A deep heading whose first list holds only notes names a paper, not a topic."""
@@ -156,14 +299,56 @@ class _Walker:
         return not inline.links and not inline.bold_lead and not any(t.lower() in ITEM_TAGS for t in tags)
 
     # -- paragraphs ----------------------------------------------------------
+    AUTHOR_LINE_RE = re.compile(r"^[*_]*\s*([A-Z][^()\[\]]{1,200}?)\s*\(((?:19|20)\d\d)\)\s*[*_]*$")
+
+    def flush_pending(self) -> None:
+        """A bold paragraph becomes an entry only once an author line or a URL followed it."""
+        pending, self.pending = self.pending, None
+        if pending is not None and (pending.url or pending.authors):
+            self.add_item(pending)
+
     def paragraph(self, block: Block, topic: tuple[str, ...], heading_item: int | None, context: str) -> str:
         inline = block.inline
         text = _clean_text(inline.text)
-        http_links = [l for l in inline.links if _is_http(l.url)]
+        http_links = [l for l in inline.links if _is_http(self.resolve(l.url))]
+        entry = self.entry(inline)
+        if self.pending is not None:
+            author = self.AUTHOR_LINE_RE.match(text)
+            if author and not http_links:
+                self.pending.authors = self.pending.authors or split_citation_authors(author.group(1))
+                self.pending.year = self.pending.year or int(author.group(2))
+                return context
+            if http_links and not entry.named and text.strip() == " ".join(l.text for l in http_links).strip():
+                self.pending.url = http_links[0].url
+                self.pending.links = [ParsedLink(l.url, "", C.kind_from_url(l.url)) for l in http_links]
+                self.pending.ids = {}
+                self.flush_pending()
+                return context
+            self.flush_pending()
         if not http_links:
+            spans = inline.spans
+            if (heading_item is None and len(spans) == 1 and spans[0].kind == "strong" and spans[0].text == text
+                    and 2 <= len(text.split()) <= 30 and not text.endswith(":")):
+                self.pending = ParsedItem(title=text, kind=self.section_kind(topic) or "paper", line=block.line,
+                                          order=self.next_order(), topic=topic, title_source="bold")
+                return context
             words = text.split()
             if 0 < len(words) <= 6 or text.endswith(":"):
                 return text.rstrip(":").strip()  # a label for what follows
+            return context
+        if entry.source in ("citation", "bold") and (entry.labelled or entry.bare or entry.year or entry.ids):
+            # "**[12]** Author, A. "**Title**." Venue (2015). [[pdf]](url) :star::star:"
+            primary = self._primary(entry)
+            item = ParsedItem(title=entry.title, kind=self.section_kind(topic) or C.kind_from_context(context)
+                              or (primary.kind if primary and primary.kind else None) or "paper",
+                              line=block.line, order=self.next_order(), topic=topic,
+                              url=primary.url if primary else None, links=entry.links, authors=entry.authors,
+                              year=entry.year, title_source=entry.source, ids=entry.ids, stars=entry.stars)
+            if heading_item is not None:
+                item.related_to.append(heading_item)
+            self.add_item(item)
+            for link in entry.named:
+                self.link_item(link, topic, len(self.out.items) - 1, context)
             return context
         lead = text.split(http_links[0].text)[0] if http_links[0].text else ""
         if heading_item is not None and re.search(r"link to the paper", lead, re.I):
@@ -175,15 +360,28 @@ class _Walker:
             self.link_item(link, topic, heading_item, context)
         return context
 
+    def _primary(self, entry: Entry):
+        """The link that is the entry itself: a paper/pdf/arXiv link first, never a search or placeholder link."""
+        usable = [l for l in entry.links if _is_http(l.url) and not self.is_placeholder(l.url)
+                  and not re.search(r"google\.[a-z.]+/search|scholar\.google|/search\?", l.url)]
+        usable = [l for l in usable if not l.label or C.kind_from_label(l.label) != "code" or len(usable) == 1]
+        for l in usable:
+            key = l.label.strip("[]()*_ ").lower()
+            if key in ("pdf", "paper", "arxiv", "abs", "html", "doi") or I_arxiv(l.url):
+                return l
+        return usable[0] if usable else None
+
     def link_item(self, link, topic, related: int | None, context: str) -> None:
-        if link.text and link.text != link.url and not C.is_generic_label(link.text):
+        url = self.resolve(link.url)
+        if link.text and link.text != link.url and not self.labels.is_label(link.text):
             text, year = C.leading_year(link.text)
             title, authors, year2 = C.split_authors_year(text.rstrip(". "))
-            item = ParsedItem(title=title, kind=C.kind_from_url(link.url) or C.kind_from_context(context) or "article",
-                              line=link.line, order=self.next_order(), topic=topic, url=link.url,
-                              links=[ParsedLink(link.url)], authors=authors, year=year or year2)
+            item = ParsedItem(title=title, kind=C.kind_from_url(url) or self.section_kind(topic)
+                              or C.kind_from_context(context) or "article",
+                              line=link.line, order=self.next_order(), topic=topic, url=url,
+                              links=[ParsedLink(url)], authors=authors, year=year or year2, title_source="link")
         else:
-            item = self.resource(link.url, link.line, topic, context)
+            item = self.resource(url, link.line, topic, context, label=link.text if link.text != link.url else "")
         if related is not None:
             item.related_to.append(related)
         self.add_item(item)
@@ -218,10 +416,16 @@ class _Walker:
 
     def list_item(self, block: Block, topic: tuple[str, ...], parent_item: int | None, context: str) -> None:
         inline = block.inline or Inline(line=block.line)
+        if inline.links and all(l.url.startswith("#") for l in inline.links) and not _strip_link_groups(inline.text, inline):
+            self._children(block, topic, parent_item, context)  # a table of contents: in-page anchors, not entries
+            return
         ref = BLOCK_REF_RE.match(C.extract_tags(inline.text)[0])
         if ref and ref.group(1) in self.block_ids:
             target = self.out.items[self.block_ids[ref.group(1)]]
             target.also.append((topic, inline.line or block.line, self.next_order()))
+            return
+        if parent_item is not None and FIELD_RE.match(inline.text):
+            self.apply_field(self.out.items[parent_item], inline)
             return
         raw = _clean_text(inline.text)
         raw, block_id = C.extract_block_id(raw)
@@ -229,18 +433,41 @@ class _Walker:
         checked = inline.checked or bool(re.match(r"^\[[xX]\]\s", text))
         text = re.sub(r"^\[[ xX]\]\s+", "", text)
         line = inline.line or block.line
+        entry = self.entry(inline)
         http_links = [l for l in inline.links if _is_http(l.url)]
-        generic = [l for l in http_links if C.is_generic_label(l.text)]
-        named = [l for l in http_links if l not in generic and l.text and l.text != l.url]
-        bare = [l for l in http_links if l not in generic and l not in named]
+        generic = [l for l in entry.labelled if _is_http(l.url)]
+        named = [l for l in entry.named if _is_http(l.url)]
+        bare = [l for l in entry.bare if _is_http(l.url)]
         has_children = any(c.kind == "list" for c in block.children)
         item_tags = [t for t in tags if t.lower() in ITEM_TAGS]
         label = _strip_link_groups(text, inline) if http_links else text.strip(" :")
+        label = re.sub(r"^\s*\d+\s*[.)]\s+", "", _STAR_RE.sub(" ", label)).strip()
         new_item: int | None = None
 
+        if (entry.source in ("citation", "bold") and (http_links or entry.year or entry.ids or entry.stars)
+                and not item_tags and not (has_children and self._children_named(block) and not http_links)):
+            # "**Title** (2015), A. Author [[pdf]](url)", "__Title__ - ([Search](..)) ([PDF](..))",
+            # "**[12]** Author, A. "**Title**." Venue (2015). [[pdf]](url) :star::star:"
+            primary = self._primary(entry)
+            kind = (self.section_kind(topic) or (primary.kind if primary and primary.kind not in (None, "code") else None)
+                    or (C.kind_from_url(primary.url) if primary else None) or "paper")
+            item = ParsedItem(title=entry.title, kind=kind, line=line, order=self.next_order(), topic=topic,
+                              url=primary.url if primary else None, links=entry.links, authors=entry.authors,
+                              year=entry.year, tags=tags, checked=checked, block_id=block_id,
+                              title_source=entry.source, ids=entry.ids, stars=entry.stars,
+                              description=entry.rest if len(entry.rest) > 3 and _has_letters(entry.rest) else "")
+            if parent_item is not None:
+                item.related_to.append(parent_item)
+            new_item = self.add_item(item)
+            if block_id:
+                self.block_ids[block_id] = new_item
+            self._children(block, topic, new_item, context)
+            return
         if parent_item is not None and not http_links and not item_tags and not inline.bold_lead and raw:
             # Plain sub-bullets under an entry are notes on it, however deeply nested.
             target = self.out.items[parent_item]
+            if target.year is None and len(text.split()) <= 8:
+                target.year = _year_in(text)  # "`2018/6` `CVPR 2018`"
             target.description = (target.description + "\n" if target.description else "") + text
             self._children(block, topic, parent_item, context)
             return
@@ -256,15 +483,29 @@ class _Walker:
             title, year = C.leading_year(label)
             title, authors, year2 = C.split_authors_year(title)
             links = [ParsedLink(l.url, l.text if l.text != l.url else "", C.kind_from_label(l.text)) for l in http_links]
-            primary = next((l for l in links if l.kind == "paper"), None) or (links[0] if links else None)
+            real = [l for l in links if not self.is_placeholder(l.url)]
+            primary = next((l for l in real if l.kind == "paper"), None) or (real[0] if real else None)
             group_kind = C.kind_from_context(topic[-1]) if len(topic[-1].split()) <= 3 else None
             kind = (C.kind_from_tags(item_tags) or group_kind or (primary.kind if primary else None)
                     or next((l.kind for l in links if l.kind), None)
                     or (C.kind_from_url(primary.url) if primary else None) or C.kind_from_context(context)
                     or C.kind_from_context(" ".join(topic[-1:])) or ("article" if links else "topic"))
+            source, local_label = "text", ""
+            if not item_tags and len(real) == 1 and len(links) == 1 and generic and title:
+                # "Vanilla [[blog](karpathy...)]": the entry is that one resource; its text names it only here.
+                source, local_label = "label", title
+            elif not item_tags and len(real) >= 2:
+                if primary is not None and primary.kind != "paper" and len({label_key_of(l.label) for l in real}) == 1:
+                    # "GRU, LSTMs [[blog_1](..)] [[blog_2](colah..)]": a concept; each link a resource of its own.
+                    primary, kind = None, "topic"
+                for l in real:
+                    if primary is None or l.url != primary.url:
+                        l.resource = True
             item = ParsedItem(title=title, kind=kind, line=line, order=self.next_order(), topic=topic,
                               url=primary.url if primary else None, links=links, authors=authors,
-                              year=year or year2, tags=tags, checked=checked, block_id=block_id)
+                              year=year or year2, tags=tags, checked=checked, block_id=block_id,
+                              title_source=source, label=local_label, ids=dict(entry.ids) if primary else {},
+                              stars=entry.stars)
             if parent_item is not None and (item_tags or not has_children):
                 item.related_to.append(parent_item)
             new_item = self.add_item(item)
@@ -307,6 +548,37 @@ class _Walker:
             self.block_ids[block_id] = new_item
             self.out.items[new_item].block_id = block_id
         self._children(block, topic, new_item if new_item is not None else parent_item, context)
+
+    def apply_field(self, item: ParsedItem, inline: Inline) -> None:
+        """``- **Authors**: ...``, ``- **arXiv**: [1406.2661](...)``, ``- **Code**: [repo](...)`` under a paper."""
+        name, _, value = inline.text.partition(":")
+        field = name.strip(" *_").lower()
+        value = value.strip(" *_")
+        entry = self.entry(inline)
+        links = [l for l in entry.links if _is_http(l.url)]
+        if field in ("author", "authors", "by"):
+            item.authors = item.authors or split_citation_authors(value) or [value][:1]
+        elif field in ("year", "date", "published"):
+            item.year = item.year or C.leading_year(value + " ")[1] or _year_in(value)
+        elif field in ("arxiv", "paper", "pdf", "link", "url", "doi"):
+            for key, ident in entry.ids.items():
+                item.ids.setdefault(key, ident)
+            for link in links:
+                link.label = link.label or field
+                link.kind = link.kind or "paper"
+                item.links.append(link)
+            if links and item.url is None:
+                item.url = links[0].url
+        elif links:
+            for link in links:
+                link.label = link.label or field
+                link.kind = link.kind or C.kind_from_label(field)
+                link.resource = True
+                item.links.append(link)
+        else:
+            item.description = (item.description + "\n" if item.description else "") + f"{name.strip(' *_')}: {value}"
+        if field in ("venue", "conference", "journal") and item.year is None:
+            item.year = _year_in(value)
 
     def _children(self, block: Block, topic: tuple[str, ...], parent_item: int | None, context: str) -> None:
         for child in block.children:
@@ -373,13 +645,57 @@ def list_title(blocks: list[Block], path: Path) -> tuple[str, list[Block]]:
 
 
 @gc_paused()
-def parse_text(text: str, path: Path, list_id: str | None = None) -> ParsedList:
-    blocks = parse_blocks(text)
+def parse_text(text: str, path: Path, list_id: str | None = None, base_url: str | None = None) -> ParsedList:
+    notes: list[tuple[int, str]] = []
+    blocks = parse_blocks(text, notes)
     title, blocks = list_title(blocks, path)
-    walker = _Walker(path.name, list_id or slugify(path.stem), title)
+    labels, placeholders = _list_habits(blocks)
+    walker = _Walker(path.name, list_id or slugify(path.stem), title, labels, placeholders, base_url)
+    for line, message in notes:
+        walker.warn(line, message)
     walker.bold_style = _uses_bold_titles(blocks)
     walker.walk(blocks)
     return walker.out
+
+
+def _inlines(blocks: list[Block]):
+    stack = list(reversed(blocks))
+    while stack:
+        block = stack.pop()
+        if block.inline is not None:
+            yield block.inline
+        for row in block.rows:
+            yield from row
+        stack.extend(reversed(block.children))
+
+
+def _list_habits(blocks: list[Block]) -> tuple[LabelStats, set[str]]:
+    """What this list uses its link texts and URLs for: labels, and placeholder URLs.
+
+    A link text used for several different URLs is a label here; a URL that stands for several
+    differently named entries ("BatchNorm", "Dropout" -> the same repository page) is a placeholder.
+    """
+    labels = LabelStats()
+    names: dict[str, set[str]] = {}
+    for inline in _inlines(blocks):
+        for link in inline.links:
+            if link.text and link.text != link.url:
+                labels.add(link.text, link.url)
+        if len(inline.links) <= 2:
+            name = normalize_words(_strip_link_groups(inline.text, inline))
+            for link in inline.links:
+                if name:
+                    names.setdefault(link.url, set()).add(name)
+                    if len(names[link.url]) > 2:
+                        names[link.url] = set(list(names[link.url])[:3])
+    labels.freeze()
+    placeholders = {url for url, found in names.items() if len(found) >= 2 and _is_http(url)
+                    and not I_arxiv(url)}
+    return labels, placeholders
+
+
+def normalize_words(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
 
 
 def _uses_bold_titles(blocks: list[Block]) -> bool:
@@ -393,11 +709,11 @@ def _uses_bold_titles(blocks: list[Block]) -> bool:
     return False
 
 
-def parse_file(path: Path, list_id: str | None = None) -> ParsedList:
+def parse_file(path: Path, list_id: str | None = None, base_url: str | None = None) -> ParsedList:
     """Parse a reading list; problems become warnings, never exceptions (except unreadable files)."""
     text, warnings = read_list(path)
     try:
-        parsed = parse_text(text, path, list_id)
+        parsed = parse_text(text, path, list_id, base_url)
     except RecursionError:
         parsed = ParsedList(file=path.name, list_id=list_id or slugify(path.stem), title=path.stem)
         warnings.append(ImportWarning(str(path), 1, "markup nested too deeply to parse; nothing imported"))
