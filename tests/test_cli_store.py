@@ -274,3 +274,24 @@ def test_real_process_refuses_a_text_file_as_database_without_traceback(cli):
     assert proc.stderr == f"tracker: {text} is not a tracker database (not an SQLite file); left it untouched\n"
     assert proc.stdout == ""
     assert text.read_text() == "# my notes\n"
+
+
+def test_topics_with_a_childless_root_topic_lists_it_with_no_items(cli, tmp_path):
+    """An imported list that came out empty leaves a root topic with nothing under it."""
+    (cli.graph / "empty.yaml").write_text("nodes:\n  - {id: empty-list, kind: topic, title: Empty list}\n",
+                                          encoding="utf-8")
+    forest = as_json(cli("topics", "--json"))
+    assert [(t["id"], t["done"], t["items"], t["children"]) for t in forest if t["id"] == "empty-list"] == [
+        ("empty-list", 0, 0, [])]
+    code, out, err = cli("topics")
+    assert code == 0 and err == "" and "Empty list  0/0  empty-list" in out
+
+
+def test_memory_database_refuses_writes_in_one_line_and_reads_work(cli):
+    code, out, err = cli("mark", "alexnet", "read", database="sqlite://")
+    assert code == 1 and out == ""
+    assert err == ("tracker: sqlite:// is an in-memory database: the change would be lost when tracker exits, "
+                   "so nothing was written; give --db a file path\n")
+    code, _, err = cli("note", "alexnet", "-m", "lost?", database="sqlite://")
+    assert code == 1 and "in-memory database" in err
+    assert [n["id"] for n in as_json(cli("next", "-n", "1", "--json", database="sqlite://"))] == ["alexnet"]

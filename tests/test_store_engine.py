@@ -189,3 +189,51 @@ def test_read_only_folder_is_a_clear_error(tmp_path):
             open_store(folder / "t.db")
     finally:
         folder.chmod(0o700)
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:", "sqlite:///file::memory:?uri=true"])
+def test_in_memory_databases_are_read_only_so_no_write_is_silently_lost(url):
+    with open_store(url) as store:
+        assert store.target.in_memory
+        assert store.statuses() == {} and store.notes() == []  # reading an empty database works
+        for write in (lambda: store.mark("a", "read"), lambda: store.add_note("a", "lost?"),
+                      lambda: store.start_run("a", "a", "demo"), lambda: store.undo("a")):
+            with pytest.raises(StoreError, match=r"in-memory database: the change would be lost .*file path"):
+                write()
+        assert store.statuses() == {} and store.notes() == []
+
+
+def test_file_databases_are_not_taken_for_memory_ones(tmp_path):
+    with open_store(f"sqlite:///{tmp_path / 'memory.db'}") as store:
+        assert not store.target.in_memory
+        store.mark("a", "read")
+        assert store.statuses() == {"a": "read"}
+
+
+def test_two_schema_version_rows_are_named_as_damage_not_a_newer_tracker(tmp_path):
+    path = tmp_path / "two.db"
+    with open_store(path) as store:
+        store.mark("a", "read")
+    with sqlite3.connect(path) as conn:
+        conn.execute("INSERT INTO alembic_version VALUES ('0001')")
+    before = sqlite_rows(path, "SELECT * FROM progress")
+    with pytest.raises(StoreError) as caught:
+        open_store(path)
+    message = str(caught.value)
+    assert f"is damaged: its alembic_version table records 2 schema versions ('0001', '{SCHEMA_HEAD}')" in message
+    assert "newer tracker" not in message and "\n" not in message
+    assert sorted(sqlite_rows(path, "SELECT version_num FROM alembic_version")) == [("0001",), (SCHEMA_HEAD,)]
+    assert sqlite_rows(path, "SELECT * FROM progress") == before
+    with sqlite3.connect(path) as conn:  # the fix the message suggests works
+        conn.execute(f"DELETE FROM alembic_version WHERE version_num <> '{SCHEMA_HEAD}'")
+    with open_store(path) as store:
+        assert store.statuses() == {"a": "read"}
+
+
+def test_an_empty_schema_version_table_is_named_as_damage(tmp_path):
+    path = tmp_path / "empty-version.db"
+    open_store(path).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("DELETE FROM alembic_version")
+    with pytest.raises(StoreError, match="alembic_version table is empty, so its schema is unknown"):
+        open_store(path)

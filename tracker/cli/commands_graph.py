@@ -57,7 +57,7 @@ def cmd_topics(ctx) -> int:
 
     def subtree(topic_id: str, depth: int) -> dict:
         kids = [c for c in tg.children(topic_id) if not tg.is_unit(c)]
-        done, total = counts[topic_id]
+        done, total = counts.get(topic_id, (0, 0))  # a childless topic (an empty list) is a unit, not counted
         return {
             "id": topic_id, "title": tg.nodes[topic_id].title, "done": done, "items": total,
             "children": [subtree(k, depth + 1) for k in kids] if ctx.args.depth is None or depth < ctx.args.depth else [],

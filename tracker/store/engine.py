@@ -5,7 +5,9 @@ URL, so a study group can point everyone at one PostgreSQL server. SQLite
 files get WAL (readers never block the writer), a 30 s busy timeout (two
 writers wait for each other instead of failing) and ``BEGIN IMMEDIATE`` for
 write transactions (a writer takes the lock before reading, so it never has
-to fail half-way when another process wrote in between).
+to fail half-way when another process wrote in between). An in-memory
+SQLite database (``sqlite://``) vanishes when the command ends, so it is
+read-only: a write is refused instead of silently lost.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from ..config import DB_ENV, default_db_url
 from .vocabulary import BUSY_TIMEOUT_S, SCHEMA_HEAD, SQLITE_MAGIC, StoreError
 
 WRITE_OPTION = "tracker_write"
+MIGRATE_OPTION = "tracker_migrate"  # the schema set-up, the one write an in-memory database accepts
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
@@ -37,6 +40,18 @@ class Target:
     def display(self) -> str:
         return str(self.path) if self.path else self.url.render_as_string(hide_password=True)
 
+    @property
+    def in_memory(self) -> bool:
+        """An SQLite database that lives only as long as this process."""
+        return self.path is None and _memory_url(self.url)
+
+
+def _memory_url(url: URL) -> bool:
+    if url.get_backend_name() != "sqlite":
+        return False
+    database = url.database or ""
+    return database in ("", ":memory:") or database.startswith("file::memory:") or url.query.get("mode") == "memory"
+
 
 def resolve_target(target: str | os.PathLike[str] | None = None) -> Target:
     """``--db`` first, then ``TRACKER_DB``, then the per-user default (the only one whose folder we create)."""
@@ -51,7 +66,7 @@ def resolve_target(target: str | os.PathLike[str] | None = None) -> Target:
             url = make_url(text)
         except (sa.exc.ArgumentError, ValueError):
             raise StoreError(f"invalid database URL {text!r}") from None
-        if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        if url.get_backend_name() != "sqlite" or _memory_url(url):
             return Target(url, None, explicit)
         path = Path(url.database).expanduser()
     else:
@@ -106,14 +121,26 @@ def _sqlite_engine(target: Target) -> Engine:
     return engine
 
 
+def _refuse_memory_writes(engine: Engine, target: Target) -> None:
+    @event.listens_for(engine, "begin")
+    def _begin(conn) -> None:
+        options = conn.get_execution_options()
+        if options.get(WRITE_OPTION) and not options.get(MIGRATE_OPTION):
+            raise StoreError(f"{target.display} is an in-memory database: the change would be lost when "
+                             "tracker exits, so nothing was written; give --db a file path")
+
+
 def create_engine(target: Target) -> Engine:
     if target.path is not None:
         check_sqlite_path(target)
         return _sqlite_engine(target)
     try:
-        return sa.create_engine(target.url)
+        engine = sa.create_engine(target.url)
     except Exception as err:  # a missing driver, a bad option: say which
         raise StoreError(f"cannot open database {target.display}: {err}") from None
+    if target.in_memory:
+        _refuse_memory_writes(engine, target)
+    return engine
 
 
 def alembic_config(connection=None, url: str | None = None):
@@ -128,12 +155,21 @@ def alembic_config(connection=None, url: str | None = None):
     return config
 
 
-def _schema_state(conn) -> tuple[str | None, set[str]]:
+def _schema_state(conn, display: str) -> tuple[str | None, set[str]]:
     tables = set(sa.inspect(conn).get_table_names())
     if "alembic_version" not in tables:
         return None, tables
-    revisions = [r for (r,) in conn.exec_driver_sql("SELECT version_num FROM alembic_version")]
-    return (revisions[0] if len(revisions) == 1 else ",".join(sorted(revisions)) or None), tables
+    revisions = sorted(r for (r,) in conn.exec_driver_sql("SELECT version_num FROM alembic_version"))
+    if len(revisions) > 1:
+        raise StoreError(
+            f"{display} is damaged: its alembic_version table records {len(revisions)} schema versions "
+            f"({', '.join(map(repr, revisions))}) where there must be one; left it untouched. Keep the row "
+            f"of the schema its tables have (DELETE FROM alembic_version WHERE version_num <> '...'), "
+            f"or restore a backup into a new database")
+    if not revisions and tables - {"alembic_version"}:
+        raise StoreError(f"{display} is damaged: its alembic_version table is empty, so its schema is unknown; "
+                         f"left it untouched (restore a backup into a new database)")
+    return (revisions[0] if revisions else None), tables
 
 
 def _refuse_foreign(display: str, revision: str | None, tables: set[str]) -> None:
@@ -146,7 +182,7 @@ def migrate(engine: Engine, display: str) -> str:
     """Bring the schema to head, or refuse a database from a newer tracker. Returns the revision."""
     with engine.connect() as conn:
         with conn.begin():
-            revision, tables = _schema_state(conn)
+            revision, tables = _schema_state(conn, display)
     if revision == SCHEMA_HEAD:
         return revision
     _refuse_foreign(display, revision, tables)
@@ -154,9 +190,9 @@ def migrate(engine: Engine, display: str) -> str:
     from alembic.script import ScriptDirectory
 
     with engine.connect() as conn:
-        conn.execution_options(**{WRITE_OPTION: True})
+        conn.execution_options(**{WRITE_OPTION: True, MIGRATE_OPTION: True})
         with conn.begin():  # under the write lock: one process migrates, the others wait
-            revision, tables = _schema_state(conn)
+            revision, tables = _schema_state(conn, display)
             _refuse_foreign(display, revision, tables)
             config = alembic_config(conn)
             scripts = ScriptDirectory.from_config(config)
