@@ -87,7 +87,7 @@ def test_exports_parse_back(cli, gd, tmp_path):
     _, out, _ = cli("export", "--format", "json", "--graph-data", gd)
     data = json.loads(out)
     node = next(n for n in data["nodes"] if n["id"] == "alexnet")
-    assert set(node) == {"id", "kind", "title", "aliases", "authors", "year", "url", "links", "arxiv", "tags",
+    assert set(node) == {"id", "kind", "title", "aliases", "authors", "year", "url", "links", "arxiv", "doi", "openreview", "tags",
                          "topics", "implementation", "sources"}
     assert {"source": "alexnet", "target": "lenet", "kind": "requires", "reason": "scales LeNet up"} in data["edges"]
     assert {"source": "alexnet", "target": "week-2", "kind": "part_of", "reason": ""} in data["edges"]

@@ -118,7 +118,7 @@ def test_reimport_gives_identical_layer_and_keeps_renamed_ids(tmp_path):
     assert node["id"] == "decomposable-attention-renamed"
     old_id = next(n["id"] for n in first["nodes"] if n.get("url") == "https://arxiv.org/abs/1606.01933")
     assert old_id == "a-decomposable-attention-model-for-natural-language"
-    assert node["aliases"] == [old_id]
+    assert node["old_ids"] == [old_id]
 
 
 @pytest.mark.parametrize("name", ["bold_topics.md", "weekly.md", "link_groups.md", "link_titles.md", "obsidian.md"])

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import sys
-import tempfile
 from pathlib import Path
 
 from rich.text import Text
 
 from ..config import graph_dirs, user_lists_dir
 from ..errors import UserError
+from ..text import clean
 
 
 def register(sub, common) -> None:
@@ -19,7 +19,11 @@ def register(sub, common) -> None:
                    help="folder for the YAML layers (default: your data folder, beside the database)")
     p.add_argument("--facts-only", action="store_true",
                    help="leave out notes copied from the list (titles, links, authors, years only)")
-    p.add_argument("--dry-run", action="store_true", help="parse and report, write nothing")
+    p.add_argument("--dry-run", action="store_true",
+                   help="show what each entry would become and what it would merge with; write nothing")
+    p.add_argument("--replace", action="store_true",
+                   help="replace a layer even when the new import lost most of its entries")
+    p.add_argument("--base-url", metavar="URL", help="resolve the list's relative links against this URL")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("export", parents=[common], help="export the graph")
@@ -36,101 +40,86 @@ def cmd_import(ctx) -> int:
 
 
 def _import(ctx) -> int:
-    from ..graph.loader import GraphError, layer_files, load_graph
+    from ..graph.problems import GraphError
     from ..impl_meta import discover
-    from ..ingest.layer import build_layer, layer_yaml, list_id_for, write_atomic
-    from ..ingest.parser import parse_file
-    from ..ingest.reading import UnreadableList
+    from ..ingest.importer import plan_import
 
     target_dir = ctx.args.into or user_lists_dir()
-    planned: dict[Path, tuple[str, object]] = {}
-    failures = 0
-    warnings = []
-    for path in ctx.args.files:
-        try:
-            parsed = parse_file(path, list_id_for(path))
-        except UnreadableList as err:
-            sys.stderr.write(f"tracker: {err}\n")
-            failures += 1
-            continue
-        warnings.extend(parsed.warnings)
-        out = target_dir / f"{parsed.list_id}.yaml"
-        layer = build_layer(parsed, facts_only=ctx.args.facts_only, previous=out)
-        planned[out] = (layer_yaml(layer), parsed)
-    for warning in warnings:
-        sys.stderr.write(f"warning: {warning}\n")
-    if not planned:
+    try:
+        plan = plan_import(ctx.args.files, target_dir, graph_dirs(ctx.args.graph_data),
+                           facts_only=ctx.args.facts_only, replace=ctx.args.replace,
+                           known_implementations=set(discover()), base_url=ctx.args.base_url)
+    except GraphError as err:
+        raise UserError("the import would make the graph invalid; nothing written:\n"
+                        + "\n".join(f"  {p}" for p in err.problems)) from None
+    for failure in plan.failures:
+        sys.stderr.write(f"tracker: {clean(failure)}\n")
+    for report in plan.reports:
+        for warning in report.warnings:
+            sys.stderr.write(f"warning: {clean(warning)}\n")
+        if report.refused:
+            sys.stderr.write(f"tracker: {clean(report.refused)}\n")
+    for warning in plan.graph.warnings if plan.graph else []:  # e.g. a requirement against a list's week order
+        sys.stderr.write(f"warning: {clean(warning)}\n")
+    if plan.graph is None:
         raise UserError("nothing imported")
-
-    # Validate the graph as it would be after the import, before touching any file.
-    base_dirs = graph_dirs(ctx.args.graph_data)
-    if target_dir.resolve() not in {d.resolve() for d in base_dirs}:
-        base_dirs.append(target_dir)
-    with tempfile.TemporaryDirectory() as tmp:
-        staged = {}
-        for out, (text, _) in planned.items():
-            staged[out.resolve()] = Path(tmp) / out.name
-            staged[out.resolve()].write_text(text, encoding="utf-8")
-        files = [f for f in layer_files(base_dirs) if f.resolve() not in staged] + list(staged.values())
+    if not ctx.args.dry_run:
         try:
-            graph = load_graph(files, known_implementations=set(discover()))
-        except GraphError as err:
-            raise UserError("the import would make the graph invalid; nothing written:\n"
-                            + "\n".join(f"  {p}" for p in err.problems)) from None
-    for warning in graph.warnings:  # e.g. a requirement dropped because it contradicts a list's week order
-        sys.stderr.write(f"warning: {warning}\n")
-    summary = []
-    for out, (text, parsed) in planned.items():
-        if not ctx.args.dry_run:
-            try:
-                write_atomic(out, text)
-            except OSError as err:
-                raise UserError(f"cannot write {out}: {err.strerror}") from None
-        ids = {graph.resolve(n) for n in _item_ids(text)}
-        summary.append({"file": parsed.file, "layer": str(out), "list": parsed.list_id, "items": len(parsed.items),
-                        "topics": len(parsed.topics), "nodes": len(ids), "warnings": len(parsed.warnings),
-                        "checked": sum(1 for i in parsed.items if i.checked)})
-    marked = 0 if ctx.args.dry_run else _mark_checked(ctx, planned, graph)
+            plan.write()
+        except OSError as err:
+            raise UserError(f"cannot write {err.filename or target_dir}: {err.strerror}") from None
+    marked = 0 if ctx.args.dry_run else _mark_checked(ctx, plan.checked_nodes())
+    imported = [r for r in plan.reports if not r.refused]
     if ctx.json:
-        ctx.print_json({"imported": summary, "marked_read": marked, "failed": failures})
+        ctx.print_json({"imported": [_report_json(r) for r in imported], "marked_read": marked,
+                        "refused": [r.refused for r in plan.reports if r.refused], "failed": len(plan.failures),
+                        "dry_run": bool(ctx.args.dry_run)})
     else:
-        for entry in summary:
-            line = Text(f"{entry['file']}: ", style="bold")
-            line.append(f"{entry['items']} entries -> {entry['nodes']} nodes, {entry['topics']} topics"
-                        f"{', ' + str(entry['warnings']) + ' warnings' if entry['warnings'] else ''}")
-            line.append(f"  {'(dry run)' if ctx.args.dry_run else '-> ' + entry['layer']}", style="dim")
-            ctx.console.print(line)
+        for report in imported:
+            _print_report(ctx, report)
         if marked:
             ctx.console.print(Text(f"marked {marked} checked items as read", style="green"))
-    return 1 if failures else 0
+    return 1 if plan.failures or len(imported) < len(plan.reports) else 0
 
 
-def _item_ids(text: str) -> list[str]:
-    import yaml
+def _report_json(report) -> dict:
+    return {"file": report.file, "layer": report.layer, "list": report.list_id, "items": report.entries,
+            "entries": report.entries, "nodes": report.nodes, "topics": report.topics,
+            "warnings": len(report.warnings), "checked": report.checked, "merges": report.merges,
+            "warning_lines": report.warnings, "lost": report.lost,
+            "outcomes": [{"line": o.line, "title": o.title, "node": o.node_id, "node_title": o.node_title,
+                          "how": o.how} for o in report.outcomes]}
 
-    data = yaml.safe_load(text) or {}
-    return [n["id"] for n in data.get("nodes", []) if n.get("kind") != "topic"]
+
+def _print_report(ctx, report) -> None:
+    """Text built with Text.append: titles from the list are never read as Rich markup."""
+    line = Text(f"{clean(report.file)}: ", style="bold")
+    line.append(report.summary + (f", {len(report.warnings)} warnings" if report.warnings else ""))
+    line.append(f"  {'(dry run, nothing written)' if ctx.args.dry_run else '-> ' + clean(report.layer)}", style="dim")
+    ctx.console.print(line)
+    if ctx.args.dry_run:
+        for o in report.outcomes:
+            row = Text(f"  {report.file}:{o.line}: ", style="dim")
+            row.append(clean(o.title))
+            row.append(f" -> {clean(o.node_id) or '(no node)'}: ", style="dim")
+            row.append(clean(o.how))
+            ctx.console.print(row)
+    elif report.merges:
+        ctx.console.print(Text(f"  {len(report.merges)} merged into existing nodes:", style="dim"))
+        for merge in report.merges:
+            ctx.console.print(Text(f"  {clean(merge)}"))
 
 
-def _mark_checked(ctx, planned, graph) -> int:
+def _mark_checked(ctx, node_ids: list[str]) -> int:
     """``- [x]`` task-list items become read, unless progress is already recorded."""
-    from ..graph.identity import slugify
-
-    checked = []
-    for _, (text, parsed) in planned.items():
-        for item in parsed.items:
-            if item.checked:
-                node_id = graph.resolve(item.title) or graph.resolve(slugify(item.title))
-                if node_id:
-                    checked.append(node_id)
-    if not checked:
+    if not node_ids:
         return 0
     try:
         store = ctx.store
     except ImportError:
         return 0
     known = store.statuses()
-    fresh = [i for i in dict.fromkeys(checked) if i not in known]
+    fresh = [i for i in node_ids if i not in known]
     if fresh:
         store.mark(fresh, "read")
     return len(fresh)

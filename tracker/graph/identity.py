@@ -37,6 +37,7 @@ _FILLER = frozenset("a an the of and or to for in on with by at from via is intr
                     "lecture lectures notes slides summary readme part chapter week day session basics".split())
 KEY_KINDS = ("arxiv", "doi", "openreview", "url")
 ID_KINDS = ("arxiv", "doi", "openreview")
+_ID_PREFIXES = tuple(f"{k}:" for k in ID_KINDS)
 
 
 def arxiv_id(url: str | None) -> str | None:
@@ -161,6 +162,24 @@ def normalize_url(url: str | None) -> str | None:
         host, params, path = "youtube.com", [("v", path.lstrip("/"))] + params, "/watch"
     query = urlencode(sorted(params))
     return urlunsplit(("", host, path, query, "")).lstrip("/")
+
+
+def strong_keys(ids: dict[str, str], url: str | None, placeholder: bool = False) -> list[tuple[str, str]]:
+    """Identity keys, strongest first: each strong id, then the normalised URL unless it is a placeholder
+    or already stands for an id."""
+    keys = [(k, ids[k]) for k in ID_KINDS if ids.get(k)]
+    norm = normalize_url(url)
+    if norm and not placeholder and not norm.startswith(_ID_PREFIXES):
+        keys.append(("url", norm))
+    return keys
+
+
+def record_ids(url: str | None, **declared: str | None) -> dict[str, str]:
+    """A record's strong ids: those it declares (``arxiv=...``), then those its URL names."""
+    ids = {k: v for k, v in declared.items() if k in ID_KINDS and v}
+    for kind, value in ids_of_url(url).items():
+        ids.setdefault(kind, value)
+    return ids
 
 
 def is_placeholder_url(url: str | None, kind: str | None = None) -> bool:

@@ -1,14 +1,15 @@
 """Load graph layers from YAML, merge records of the same thing, build the graph.
 
-Layers are read in order (shipped graph first, then the user's imports); in
-each folder files are read in path order, so ``curated/`` comes before
-``lists/``. The first layer to define a node owns its id and title; later
-records of the same thing add aliases, links, tags, topics and sources.
+Files are read from each folder in path order, then merged in a canonical
+order (curated layers first, then imported lists by list id; see
+``tracker.graph.merger`` for the identity rules), so the graph never depends
+on which list was imported first. The first record of a thing owns its id and
+title; later records add links, tags, topics and sources.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -18,7 +19,8 @@ from pydantic import ValidationError
 from ..gc_pause import gc_paused
 from .contradictions import describe, own_requirement, waiting_cycles
 from .files import layer_files
-from .identity import arxiv_id, normalize_title, normalize_url, slugify
+from .identity import normalize_title
+from .merger import MergeLog, Merger as _Merger, Record as _Record, canonical_order
 from .problems import GraphError
 from .model import PART_OF, RELATED, REQUIRES, LinkRef, Node, SourceRef, TopicGraph
 from .schema import LayerFile, NodeSpec
@@ -27,25 +29,18 @@ from .schema import LayerFile, NodeSpec
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same rules, 10x faster
 
 
-@dataclass
-class _Record:
-    spec: NodeSpec
-    file: str
-    index: int
-
-    @property
-    def line(self) -> int:
-        return line_of(self.file, self.index)
-
-
 _LINE_CACHE: dict[str, list[int]] = {}
+
+
+_TEXTS: dict[str, str] = {}  # layers validated from memory (an import's preview): their would-be text
 
 
 def line_of(file: str, index: int) -> int:
     """The line of the index-th node of a file, found only when an error needs it."""
     if file not in _LINE_CACHE:
         try:
-            _LINE_CACHE[file] = _node_lines(Path(file).read_text(encoding="utf-8"))
+            text = _TEXTS[file] if file in _TEXTS else Path(file).read_text(encoding="utf-8")
+            _LINE_CACHE[file] = _node_lines(text)
         except (OSError, UnicodeDecodeError):
             _LINE_CACHE[file] = []
     lines = _LINE_CACHE[file]
@@ -85,8 +80,16 @@ def read_layer_file(path: Path) -> LayerFile:
         data = {}
     if not isinstance(data, dict):
         raise GraphError([f"{path}:1: expected a mapping with 'nodes', got {type(data).__name__}"])
+    _guard_aliases(text, data, path)
+    layer = validate_layer(data, str(path), text)
+    _LINE_CACHE.pop(str(path), None)
+    return layer
+
+
+def validate_layer(data: dict, path: str, text: str) -> LayerFile:
+    """Validate a layer's data; errors name the file, line, node and field (lines found in ``text``)."""
     try:
-        layer = LayerFile.model_validate(data)
+        return LayerFile.model_validate(data)
     except ValidationError as err:
         lines = _node_lines(text)
         problems = []
@@ -103,8 +106,35 @@ def read_layer_file(path: Path) -> LayerFile:
                 where = f"node {node_id!r} field {field}" if node_id else f"node #{loc[1] + 1} field {field}"
             problems.append(f"{path}:{line}: {where}: {e['msg']}")
         raise GraphError(problems) from None
-    _LINE_CACHE.pop(str(path), None)
-    return layer
+
+
+def validate_layer_in_memory(data: dict, path: str, text: str) -> LayerFile:
+    """Validate a layer not yet written to ``path``: later error lines point into ``text``, not the old file."""
+    _TEXTS[path] = text
+    _LINE_CACHE.pop(path, None)
+    return validate_layer(data, path, text)
+
+
+MAX_EXPANSION = 50  # YAML aliases may repeat data, but not blow a layer up beyond this many times its size
+_ANCHOR_RE = re.compile(r"(?:^|[\s\[{,:-])&[^\s]")
+
+
+def _guard_aliases(text: str, data: object, path: Path) -> None:
+    """Refuse a layer whose YAML aliases expand it far past its size (a 127 KB file once cost 1.5 GB)."""
+    if "*" not in text or not _ANCHOR_RE.search(text):
+        return
+    budget = MAX_EXPANSION * max(len(text) // 8, 10_000)  # about one value per 8 bytes written
+    stack, seen = [data], 0
+    while stack:
+        value = stack.pop()
+        seen += 1
+        if seen > budget:
+            raise GraphError([f"{path}:1: YAML aliases expand this layer more than {MAX_EXPANSION} times "
+                              f"its size; write the repeated data out, or remove the aliases (&/*)"])
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
 
 
 class _Where:
@@ -115,121 +145,6 @@ class _Where:
 
     def __format__(self, spec: str) -> str:
         return f"{self.rec.file}:{self.rec.line}: node {self.rec.spec.id!r}"
-
-
-class _Merger:
-    def __init__(self) -> None:
-        self.nodes: dict[str, Node] = {}
-        self.records: dict[str, list[_Record]] = {}
-        self.id_aliases: dict[str, str] = {}
-        self.keys: dict[tuple[str, str], str] = {}
-        self.file_ids: dict[tuple[str, str], str] = {}
-
-    def _identity_keys(self, spec: NodeSpec) -> list[tuple[str, str]]:
-        keys: list[tuple[str, str]] = []
-        ident = spec.arxiv or arxiv_id(spec.url)
-        if ident:
-            keys.append(("arxiv", ident))
-        url = normalize_url(spec.url)
-        if url:
-            keys.append(("url", url))
-        family = "text" if spec.kind in ("paper", "article") else spec.kind
-        titles = ([] if spec.derived_title else [spec.title]) + list(spec.aliases)
-        for title in titles:
-            norm = normalize_title(title)
-            if norm:
-                keys.append(("title", f"{family}:{norm}"))
-                # A curated alias names one thing whatever kind a list calls it.
-                keys.append(("alias", norm))
-        return keys
-
-    def _same_thing(self, node_id: str, spec: NodeSpec) -> bool:
-        """An id match counts only when the records could be the same thing."""
-        node = self.nodes[node_id]
-        if node.is_topic or spec.kind == "topic":
-            return node.is_topic and spec.kind == "topic"
-        keys = set(self._identity_keys(spec))
-        if any(self.keys.get(k) == node_id for k in keys):
-            return True
-        family = {"paper": "text", "article": "text"}
-        if family.get(node.kind, node.kind) != family.get(spec.kind, spec.kind):
-            return False
-        return not keys or normalize_title(node.title) == normalize_title(spec.title)
-
-    def _find(self, spec: NodeSpec) -> str | None:
-        for candidate in (spec.id, self.id_aliases.get(spec.id)):
-            if candidate in self.nodes and self._same_thing(candidate, spec):
-                return candidate
-        if spec.kind == "topic":
-            return None
-        for key in self._identity_keys(spec):
-            if key in self.keys:
-                return self.keys[key]
-        return None
-
-    def add(self, spec: NodeSpec, file: str, index: int) -> None:
-        found = self._find(spec)
-        if found is None and spec.id in self.nodes:
-            # Same id, different thing (e.g. a talk and a paper both titled "Deep Learning"):
-            # give this record a free id; references from its own file still reach it.
-            n = 2
-            while f"{spec.id}-{n}" in self.nodes:
-                n += 1
-            self.file_ids[(file, spec.id)] = f"{spec.id}-{n}"
-            spec = spec.model_copy(update={"id": f"{spec.id}-{n}"})
-        if found is None:
-            node = Node(id=spec.id, kind=spec.kind, title=spec.title or spec.id, derived_title=spec.derived_title)
-            self.nodes[spec.id] = node
-            found = spec.id
-        node = self.nodes[found]
-        if node.derived_title and spec.title and not spec.derived_title:
-            node.title, node.derived_title = spec.title, False  # a real title beats one made from a URL
-        if spec.id != found:
-            self.id_aliases.setdefault(spec.id, found)
-        self._merge_fields(node, spec)
-        node.files.append(file) if file not in node.files else None
-        self.records.setdefault(found, []).append(_Record(spec, file, index))
-        if not node.is_topic:
-            aliases = {normalize_title(a) for a in spec.aliases}
-            for key in self._identity_keys(spec):
-                if key[0] != "alias" or key[1] in aliases:
-                    self.keys.setdefault(key, found)
-        for alias in spec.aliases:
-            slug = slugify(alias, max_length=200)
-            if slug not in self.nodes:
-                self.id_aliases.setdefault(slug, found)
-
-    @staticmethod
-    def _merge_fields(node: Node, spec: NodeSpec) -> None:
-        def union(into: list, items: list) -> None:
-            for item in items:
-                if item not in into:
-                    into.append(item)
-
-        if (spec.title and not spec.derived_title and spec.title != node.title
-                and normalize_title(spec.title) != normalize_title(node.title)):
-            union(node.aliases, [spec.title])
-        union(node.aliases, [a for a in spec.aliases if a != node.title])
-        if not node.authors:
-            node.authors = list(spec.authors)
-        node.year = node.year or spec.year
-        node.url = node.url or spec.url
-        node.arxiv = node.arxiv or spec.arxiv or arxiv_id(spec.url)
-        known = {l.url for l in node.links}
-        for link in spec.links:
-            if link.url not in known:
-                node.links.append(LinkRef(link.url, link.label, link.kind))
-                known.add(link.url)
-        union(node.tags, spec.tags)
-        union(node.topics, spec.topics)
-        if spec.description and not node.description:
-            node.description = spec.description
-        node.implementation = node.implementation or spec.implementation
-        node.no_implementation = node.no_implementation or spec.no_implementation
-        for src in spec.sources:
-            ref = SourceRef(src.list, src.line, src.order)
-            if ref not in node.sources:
-                node.sources.append(ref)
 
 
 @gc_paused()
@@ -249,13 +164,17 @@ def load_graph(dirs: list[Path] | Path, known_implementations: set[str] | None =
 
 @gc_paused()
 def build_graph(layers: list[tuple[str, LayerFile]], known_implementations: set[str] | None = None,
-                problems: list[str] | None = None) -> TopicGraph:
-    """Merge validated layers, in order, into one graph; raise GraphError listing every problem."""
+                problems: list[str] | None = None, log: MergeLog | None = None) -> TopicGraph:
+    """Merge validated layers into one graph; raise GraphError listing every problem.
+
+    Layers merge in ``canonical_order`` (curated first, then lists by id), whatever order they come in;
+    ``log`` collects every record that joined a node another record created, with the key that did it.
+    """
     problems = list(problems or [])
     warnings: list[str] = []
     merger = _Merger()
     lists: dict[str, dict] = {}
-    for path, layer in layers:
+    for path, layer in canonical_order(layers):
         if layer.list:
             lists[layer.list.id] = layer.list.model_dump()
         seen: dict[str, int] = {}
@@ -265,7 +184,8 @@ def build_graph(layers: list[tuple[str, LayerFile]], known_implementations: set[
                                 f"(first defined at line {line_of(str(path), seen[spec.id])})")
                 continue
             seen[spec.id] = index
-            merger.add(spec, str(path), index)
+            merger.add(spec, str(path), index, curated=layer.list is None)
+    merger.settle_resources()
     graph = nx.DiGraph()
     for node_id in merger.nodes:
         graph.add_node(node_id)
@@ -295,6 +215,10 @@ def build_graph(layers: list[tuple[str, LayerFile]], known_implementations: set[
                     problems.append(f"{where}: requires itself")
                 else:
                     graph.add_edge(node_id, target, kind=REQUIRES, reason=req.reason)
+            for concept in rec.spec.resource_of:  # a concept's resource that became a node
+                target = resolve_here(concept)
+                if target is not None and target != node_id and not graph.has_edge(target, node_id):
+                    graph.add_edge(target, node_id, kind=RELATED)
             for rel in rec.spec.related:
                 target = resolve_here(rel)
                 if target is None:
@@ -318,6 +242,15 @@ def build_graph(layers: list[tuple[str, LayerFile]], known_implementations: set[
             norm = normalize_title(title)
             if norm:
                 title_index.setdefault(norm, node.id)
+    for node in merger.nodes.values():  # a list's own names for a node come after every real one
+        for title in node.also_titled:
+            norm = normalize_title(title)
+            if norm:
+                title_index.setdefault(norm, node.id)
+    if log is not None:
+        log.merges.extend(merger.merges)
+        log.file_ids.update(merger.file_ids)
+        log.curated.update(merger.curated)
     return TopicGraph(merger.nodes, graph, merger.id_aliases, title_index, lists, warnings)
 
 

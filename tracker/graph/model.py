@@ -19,6 +19,7 @@ class SourceRef:
     list: str
     line: int
     order: int = 0
+    label: str = ""  # the list's own name for the entry ("Vanilla"): shown, never an alias
 
 
 @dataclass
@@ -49,6 +50,10 @@ class Node:
     sources: list[SourceRef] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     derived_title: bool = False
+    doi: str | None = None
+    openreview: str | None = None
+    stars: int | None = None  # the highest priority mark any list gave it
+    also_titled: list[str] = field(default_factory=list)  # titles lists gave it: found by search, never identity
 
     @property
     def is_topic(self) -> bool:
@@ -72,10 +77,13 @@ class Node:
             "url": self.url,
             "links": [{"url": l.url, "label": l.label, "kind": l.kind} for l in self.links],
             "arxiv": self.arxiv,
+            "doi": self.doi,
+            "openreview": self.openreview,
             "tags": list(self.tags),
             "topics": list(self.topics),
             "implementation": self.implementation,
-            "sources": [{"list": s.list, "line": s.line} for s in self.sources],
+            "sources": [{"list": s.list, "line": s.line, **({"label": s.label} if s.label else {})}
+                        for s in self.sources],
         }
 
 

@@ -50,6 +50,7 @@ class Source(Strict):
     list: str
     line: int = Field(ge=0)
     order: int = Field(default=0, ge=0)
+    label: str = ""  # the list's own name for the entry ("Vanilla"): shown, never an alias or identity
 
 
 class Requirement(Strict):
@@ -62,12 +63,18 @@ class NodeSpec(Strict):
     kind: NodeKind = "topic"
     title: str = ""
     derived_title: bool = False  # made from the URL by the importer; never used to merge by title
-    aliases: list[str] = []
+    aliases: list[str] = []  # curated layers: names that identify the node; imported layers: shown, never identity
+    old_ids: list[str] = []  # every id this entry had in earlier imports: progress stored against them resolves
     authors: list[str] = []
     year: int | None = Field(default=None, ge=1600, le=2200)
+    stars: int | None = Field(default=None, ge=0, le=10)  # a list's priority mark (":star:" x n)
     url: str | None = None
     links: list[Link] = []
     arxiv: str | None = None
+    doi: str | None = None
+    openreview: str | None = None
+    placeholder_url: bool = False  # the url names no particular thing (shared by several entries, a repo root)
+    resource_of: list[str] = []  # a concept's resource: a node only when another record names the same key
     tags: list[str] = []
     topics: list[str] = []
     description: str = ""
