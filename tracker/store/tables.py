@@ -3,8 +3,14 @@
 Node ids are plain strings with no foreign key: the graph lives in YAML and
 changes between versions, while progress and notes must outlive renames and
 removals (``tracker doctor`` re-attaches orphans). Times are stored as UTC.
+
+SQLite does not enforce column types, so a row edited by hand or by another
+tool can hold a time or JSON that does not parse. Such values are read
+defensively (``UnreadableTime``, ``None`` metrics) instead of crashing every
+command that touches the row; ``tracker doctor`` reports and repairs them.
 """
 
+import json
 from datetime import datetime, timezone
 from typing import Any, Optional
 
@@ -14,6 +20,34 @@ from sqlmodel import Field, SQLModel
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+class UnreadableTime(datetime):
+    """A stored time that does not parse: sorts as the epoch, and keeps the raw value for reports."""
+
+    raw: object = None
+
+    @classmethod
+    def of(cls, raw: object) -> "UnreadableTime":
+        value = cls(1970, 1, 1, tzinfo=timezone.utc)
+        value.raw = raw
+        return value
+
+
+def parse_stored_time(value: object) -> datetime | None:
+    """A stored SQLite time as aware UTC; ``UnreadableTime`` when it is not an ISO time."""
+    if value is None or isinstance(value, datetime):
+        return value
+    try:
+        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
+        if parsed is None:
+            return UnreadableTime.of(value)
+        return parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed.astimezone(timezone.utc)
+    except (ValueError, OverflowError):
+        return UnreadableTime.of(value)
 
 
 class UTCDateTime(sa.types.TypeDecorator):
@@ -40,6 +74,44 @@ class UTCDateTime(sa.types.TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
+
+    def result_processor(self, dialect, coltype):
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        return parse_stored_time  # SQLite's own parser raises on a value it cannot read
+
+    def bind_processor(self, dialect):
+        inner = super().bind_processor(dialect)
+        if dialect.name != "sqlite":
+            return inner
+
+        def process(value):
+            if isinstance(value, UnreadableTime):
+                return value.raw  # written back as it was found: never replaced by a made-up time
+            return inner(value) if inner else value
+
+        return process
+
+
+class LenientJSON(sa.types.TypeDecorator):
+    """JSON that reads as ``None`` when the stored text is not JSON (SQLite does not check it)."""
+
+    impl = sa.JSON
+    cache_ok = True
+
+    def result_processor(self, dialect, coltype):
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+
+        def load(value):
+            if value is None or not isinstance(value, (str, bytes)):
+                return value
+            try:
+                return json.loads(value)
+            except (ValueError, RecursionError):
+                return None
+
+        return load
 
 
 class Progress(SQLModel, table=True):
@@ -104,7 +176,7 @@ class Run(SQLModel, table=True):
     ended_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)
     exit_code: Optional[int] = None
     outcome: str = "running"
-    metrics: Optional[dict[str, Any]] = Field(default=None, sa_type=sa.JSON)
+    metrics: Optional[dict[str, Any]] = Field(default=None, sa_type=LenientJSON)
     claim: Optional[str] = Field(default=None, sa_type=sa.Text)
     verdict: Optional[str] = None
     output_tail: Optional[str] = Field(default=None, sa_type=sa.Text)
