@@ -16,42 +16,28 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from implementations._common.recurrent import LSTMCell, unroll
+
 
 class LSTM(nn.Module):
     """One LSTM layer, unrolled in Python (Hochreiter & Schmidhuber 1997 with a forget gate).
 
-    The input projections W_x x_t of all steps are one matrix product before
-    the loop; only W_h h_{t-1} has to wait for the previous step.
+    The cell is the shared one (``implementations._common.recurrent``). Gate
+    rows are stacked i, f, o, g (the three sigmoid gates first, as in
+    Karpathy's char-rnn), every weight starts in U(-1/sqrt(H), 1/sqrt(H)), and
+    the forget gate's bias starts at +1 (Jozefowicz et al. 2015). ``unroll``
+    applies W_x to all steps in one matrix product before the loop.
     """
 
     def __init__(self, input_size: int, hidden_size: int) -> None:
         super().__init__()
         self.hidden_size = hidden_size
-        self.x_proj = nn.Linear(input_size, 4 * hidden_size)            # W_x, b; gate rows i, f, o, g
-        self.h_proj = nn.Linear(hidden_size, 4 * hidden_size, bias=False)  # W_h
-        bound = 1.0 / math.sqrt(hidden_size)
-        for p in self.parameters():
-            nn.init.uniform_(p, -bound, bound)
-        with torch.no_grad():
-            self.x_proj.bias[hidden_size: 2 * hidden_size] += 1.0  # forget bias 1 (Jozefowicz et al. 2015)
+        self.cell = LSTMCell(input_size, hidden_size, forget_bias=1.0, init_bound=1.0 / math.sqrt(hidden_size),
+                             gate_order="ifog")
 
     def forward(self, xs: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor] | None = None):
         """xs: (T, B, input_size) -> hidden states (T, B, H) and the final (h, c)."""
-        if state is None:
-            zeros = xs.new_zeros(xs.shape[1], self.hidden_size)
-            state = (zeros, zeros)
-        h, c = state
-        H = self.hidden_size
-        x_gates = self.x_proj(xs)
-        outputs = []
-        for x_gates_t in x_gates.unbind(0):  # unbind, not x_gates[t]: its backward is one stack, not T scatters
-            sig_part, tanh_part = (x_gates_t + self.h_proj(h)).split([3 * H, H], dim=-1)
-            i, f, o = torch.sigmoid(sig_part).chunk(3, dim=-1)             # i, f, o = σ(W_x x_t + W_h h_{t-1} + b)
-            g = torch.tanh(tanh_part)                                       # g = tanh(W_x x_t + W_h h_{t-1} + b)
-            c = f * c + i * g                                               # c_t = f*c_{t-1} + i*g
-            h = o * torch.tanh(c)                                           # h_t = o*tanh(c_t)
-            outputs.append(h)
-        return torch.stack(outputs), (h, c)
+        return unroll(self.cell, xs, state)
 
 
 class CharRNN(nn.Module):

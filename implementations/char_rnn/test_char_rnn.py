@@ -37,9 +37,9 @@ def test_lstm_matches_nn_lstm_with_copied_weights():
         return torch.cat([i, f, g, o])
 
     with torch.no_grad():
-        ref.weight_ih_l0.copy_(to_torch_order(ours.x_proj.weight))
-        ref.weight_hh_l0.copy_(to_torch_order(ours.h_proj.weight))
-        ref.bias_ih_l0.copy_(to_torch_order(ours.x_proj.bias))
+        ref.weight_ih_l0.copy_(to_torch_order(ours.cell.x_proj.weight))
+        ref.weight_hh_l0.copy_(to_torch_order(ours.cell.h_proj.weight))
+        ref.bias_ih_l0.copy_(to_torch_order(ours.cell.x_proj.bias))
         ref.bias_hh_l0.zero_()
     xs = torch.randn(6, 3, 5, dtype=torch.float64)
     h0, c0 = torch.randn(3, 7, dtype=torch.float64), torch.randn(3, 7, dtype=torch.float64)
@@ -50,9 +50,9 @@ def test_lstm_matches_nn_lstm_with_copied_weights():
     torch.testing.assert_close(c, c_ref[0])
     out.pow(2).sum().backward()
     out_ref.pow(2).sum().backward()
-    torch.testing.assert_close(to_torch_order(ours.h_proj.weight.grad), ref.weight_hh_l0.grad)
-    torch.testing.assert_close(to_torch_order(ours.x_proj.weight.grad), ref.weight_ih_l0.grad)
-    torch.testing.assert_close(to_torch_order(ours.x_proj.bias.grad), ref.bias_ih_l0.grad)
+    torch.testing.assert_close(to_torch_order(ours.cell.h_proj.weight.grad), ref.weight_hh_l0.grad)
+    torch.testing.assert_close(to_torch_order(ours.cell.x_proj.weight.grad), ref.weight_ih_l0.grad)
+    torch.testing.assert_close(to_torch_order(ours.cell.x_proj.bias.grad), ref.bias_ih_l0.grad)
 
 
 def test_bpc_with_carried_state_equals_one_long_pass():

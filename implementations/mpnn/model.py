@@ -8,7 +8,7 @@ Section 2 defines the framework: T message-passing steps
 then a readout y = R({h_v^T | v in G}) (eq. 3). Choices here:
 - M: the "edge network" of Section 5.1, M(h_v, h_w, e_vw) = A(e_vw) h_w, where
   an MLP maps the edge features to a d x d matrix;
-- U: a GRU cell (written out below), weights shared across steps, as in GG-NN;
+- U: a GRU cell (the shared one of ``_common.recurrent``), weights shared across steps, as in GG-NN;
 - R: the gated sum readout of GG-NN (Li et al. 2016, quoted in Section 2),
   sum_v sigmoid(i(h_v^T, h_v^0)) * j(h_v^T) -- not set2set.
 Messages are sparse: one per directed edge, summed into nodes with index_add_.
@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import torch
 import torch.nn as nn
+
+from implementations._common.recurrent import GRUCell as SharedGRUCell
 
 from .graphs import GraphBatch
 
@@ -42,21 +44,14 @@ class EdgeNetwork(nn.Module):
         return torch.zeros_like(h).index_add_(0, target, messages)
 
 
-class GRUCell(nn.Module):
-    """Update U(h, m) = GRU(h, m) (eq. 2): z, r gates, candidate from m and r * h."""
+class GRUCell(SharedGRUCell):
+    """Update U(h, m) = GRU(h, m) (eq. 2): the shared GRU cell with the message m as its input.
+
+    ``x_proj`` reads m, ``h_proj`` reads h; gate rows are stacked z, r, n.
+    """
 
     def __init__(self, hidden: int) -> None:
-        super().__init__()
-        self.from_message = nn.Linear(hidden, 3 * hidden)
-        self.from_state = nn.Linear(hidden, 3 * hidden)
-
-    def forward(self, m: torch.Tensor, h: torch.Tensor) -> torch.Tensor:
-        mz, mr, mn = self.from_message(m).chunk(3, dim=-1)
-        hz, hr, hn = self.from_state(h).chunk(3, dim=-1)
-        z = torch.sigmoid(mz + hz)                 # update gate
-        r = torch.sigmoid(mr + hr)                 # reset gate
-        candidate = torch.tanh(mn + r * hn)
-        return (1 - z) * candidate + z * h
+        super().__init__(hidden, hidden, gate_order="zrn")
 
 
 class GatedSumReadout(nn.Module):

@@ -13,10 +13,10 @@ I, H = 3, 4
 
 def _copy(mine: LSTMCell, w_ih, w_hh, b_ih, b_hh) -> None:
     with torch.no_grad():
-        mine.input_proj.weight.copy_(w_ih)
-        mine.input_proj.bias.copy_(b_ih)
-        mine.hidden_proj.weight.copy_(w_hh)
-        mine.hidden_proj.bias.copy_(b_hh)
+        mine.x_proj.weight.copy_(w_ih)
+        mine.x_proj.bias.copy_(b_ih)
+        mine.h_proj.weight.copy_(w_hh)
+        mine.h_proj.bias.copy_(b_hh)
 
 
 def test_cell_matches_nn_lstmcell_values_and_gradients() -> None:

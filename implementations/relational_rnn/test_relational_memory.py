@@ -87,9 +87,9 @@ def test_lstm_cell_equals_torch_lstm():
     cell = LSTMCell(5, 6).double()
     ref = nn.LSTM(5, 6, batch_first=True).double()
     with torch.no_grad():
-        ref.weight_ih_l0.copy_(cell.input_to_gates.weight)
-        ref.bias_ih_l0.copy_(cell.input_to_gates.bias)
-        ref.weight_hh_l0.copy_(cell.hidden_to_gates.weight)
+        ref.weight_ih_l0.copy_(cell.x_proj.weight)
+        ref.bias_ih_l0.copy_(cell.x_proj.bias)
+        ref.weight_hh_l0.copy_(cell.h_proj.weight)
         ref.bias_hh_l0.zero_()
     seq = torch.randn(2, 4, 5, dtype=torch.float64, requires_grad=True)
     h = c = torch.zeros(2, 6, dtype=torch.float64)

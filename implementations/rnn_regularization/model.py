@@ -22,36 +22,26 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from implementations._common.recurrent import LSTMCell, unroll
+
 
 class LSTMLayer(nn.Module):
     """One LSTM layer unrolled over time; nothing inside it is ever dropped.
 
-    Gate rows are stacked i, f, g, o, as in ``nn.LSTM``.
+    The cell is the shared one (``implementations._common.recurrent``): gate
+    rows i, f, g, o as in ``nn.LSTM``; ``x_proj`` is the input half of
+    T_{2n,4n} (with the bias), ``h_proj`` the recurrent half, which h_{t-1}^l
+    enters unmasked. Every weight starts in U(-1/sqrt(n), 1/sqrt(n)).
     """
 
     def __init__(self, input_size: int, hidden_size: int) -> None:
         super().__init__()
         self.hidden_size = hidden_size
-        self.x_proj = nn.Linear(input_size, 4 * hidden_size)               # input half of T_{2n,4n}, with bias
-        self.h_proj = nn.Linear(hidden_size, 4 * hidden_size, bias=False)  # recurrent half
-        bound = 1.0 / math.sqrt(hidden_size)
-        for p in self.parameters():
-            nn.init.uniform_(p, -bound, bound)
+        self.cell = LSTMCell(input_size, hidden_size, init_bound=1.0 / math.sqrt(hidden_size))
 
     def forward(self, xs: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor] | None = None):
-        """xs: (T, B, input) -> h for every step (T, B, H), final (h, c)."""
-        if state is None:
-            zeros = xs.new_zeros(xs.shape[1], self.hidden_size)
-            state = (zeros, zeros)
-        h, c = state
-        x_gates = self.x_proj(xs)  # the (already dropped) inputs of every step in one product
-        outputs = []
-        for x_gates_t in x_gates.unbind(0):
-            i, f, g, o = (x_gates_t + self.h_proj(h)).chunk(4, dim=-1)   # h_{t-1}^l enters unmasked
-            c = torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g)  # c_t = f ⊙ c_{t-1} + i ⊙ g
-            h = torch.sigmoid(o) * torch.tanh(c)                          # h_t = o ⊙ tanh(c_t)
-            outputs.append(h)
-        return torch.stack(outputs), (h, c)
+        """xs: (T, B, input), already dropped -> h for every step (T, B, H), final (h, c)."""
+        return unroll(self.cell, xs, state)
 
 
 class DropoutLSTMLanguageModel(nn.Module):

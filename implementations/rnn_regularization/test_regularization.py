@@ -20,9 +20,9 @@ def _model(dropout: float) -> DropoutLSTMLanguageModel:
 def _copy_layer(ours: LSTMLayer, ref: nn.LSTM, suffix: str = "l0") -> None:
     """Same i, f, g, o gate order as nn.LSTM; our single bias goes in bias_ih, bias_hh is zero."""
     with torch.no_grad():
-        getattr(ref, f"weight_ih_{suffix}").copy_(ours.x_proj.weight)
-        getattr(ref, f"weight_hh_{suffix}").copy_(ours.h_proj.weight)
-        getattr(ref, f"bias_ih_{suffix}").copy_(ours.x_proj.bias)
+        getattr(ref, f"weight_ih_{suffix}").copy_(ours.cell.x_proj.weight)
+        getattr(ref, f"weight_hh_{suffix}").copy_(ours.cell.h_proj.weight)
+        getattr(ref, f"bias_ih_{suffix}").copy_(ours.cell.x_proj.bias)
         getattr(ref, f"bias_hh_{suffix}").zero_()
 
 
@@ -50,8 +50,8 @@ def test_without_active_dropout_it_is_a_plain_stacked_lstm(dropout, train):
     logits.square().sum().backward()
     model.head(ref_out).square().sum().backward()
     for k, layer in enumerate(model.layers):
-        torch.testing.assert_close(layer.h_proj.weight.grad, getattr(ref, f"weight_hh_l{k}").grad)
-        torch.testing.assert_close(layer.x_proj.weight.grad, getattr(ref, f"weight_ih_l{k}").grad)
+        torch.testing.assert_close(layer.cell.h_proj.weight.grad, getattr(ref, f"weight_hh_l{k}").grad)
+        torch.testing.assert_close(layer.cell.x_proj.weight.grad, getattr(ref, f"weight_ih_l{k}").grad)
 
 
 def test_training_masks_only_the_vertical_connections():
