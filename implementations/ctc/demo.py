@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import math
 import random
 
 import torch
 
 from implementations._common.demo import Claim, DemoConfig, main
+from implementations._common.schedules import cosine_after_hold
 from tracker.demo_protocol import Reporter
 
 from .ctc import ctc_loss
@@ -23,13 +23,6 @@ TEST_UTTERANCES = 200
 CER_BOUND = 0.10
 
 
-def cosine_after_hold(step: int, total: int) -> float:
-    """Full learning rate for HOLD_STEPS, then a cosine anneal to zero at the last step."""
-    if step < HOLD_STEPS:
-        return 1.0
-    return 0.5 * (1 + math.cos(math.pi * (step - HOLD_STEPS) / max(total - HOLD_STEPS, 1)))
-
-
 def letters(labels: list[int]) -> str:
     return "".join(chr(ord("a") + k - 1) for k in labels)
 
@@ -39,7 +32,7 @@ def run(cfg: DemoConfig, report: Reporter) -> Claim:
     blocks = symbol_frames(speech, alphabet(speech))
     model = AcousticModel(speech.freq_bins, speech.symbols + 1).to(cfg.device)
     opt = torch.optim.Adam(model.parameters(), lr=LR)
-    decay = torch.optim.lr_scheduler.LambdaLR(opt, lambda i: cosine_after_hold(i, cfg.steps))
+    decay = torch.optim.lr_scheduler.LambdaLR(opt, lambda i: cosine_after_hold(i, cfg.steps, HOLD_STEPS))
     rng, noise = random.Random(cfg.seed), torch.Generator().manual_seed(cfg.seed)
     report.say(f"{speech.symbols} symbols, utterances of {speech.min_symbols}-{speech.max_symbols} symbols, "
                f"{speech.min_frames}-{speech.max_frames} frames each, noise sd {speech.noise}; "

@@ -6,6 +6,7 @@ import torch
 import torch.nn as nn
 
 from implementations._common.demo import Claim, DemoConfig, main
+from implementations._common.optim import MomentumSGD
 from tracker.demo_protocol import Reporter
 
 from .data import lenet5_data, zipcode_data
@@ -18,22 +19,6 @@ SETUPS = {
     "zip-code net (1989)": (ZipCodeNet, zipcode_data, zipcode_loss, 0.01, 32),
     "LeNet-5 (1998)": (LeNet5, lenet5_data, map_loss, 0.003, 16),
 }
-
-
-class MomentumSGD:
-    """v <- mu v + g; p <- p - lr v (as torch.optim.SGD). Written out because building a
-    torch.optim optimiser imports torch._dynamo, about a CPU-second, the --quick budget's sixth."""
-
-    def __init__(self, params, lr: float, momentum: float = 0.9) -> None:
-        self.params, self.lr, self.momentum = list(params), lr, momentum
-        self.velocity = [torch.zeros_like(p) for p in self.params]
-
-    @torch.no_grad()
-    def step(self) -> None:
-        for p, v in zip(self.params, self.velocity):
-            v.mul_(self.momentum).add_(p.grad)
-            p.sub_(self.lr * v)
-            p.grad = None
 
 
 def batches(n: int, batch: int, steps: int, generator: torch.Generator):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import math
 
 import torch
 import torch.nn.functional as F
 
 from implementations._common.demo import Claim, DemoConfig, main
+from implementations._common.schedules import cosine_after_hold
 from tracker.demo_protocol import Reporter
 
 from .model import LSTM, NTM, count_parameters
@@ -25,19 +25,13 @@ RATIO = 4.0                      # NTM must make at most 1/RATIO of the LSTM's e
 TRAIN_TOLERANCE = 0.25           # ... and at most this many bit errors per sequence on 1-5
 
 
-def cosine_after_hold(step: int, total: int) -> float:
-    if step < HOLD_STEPS:
-        return 1.0
-    return 0.5 * (1 + math.cos(math.pi * (step - HOLD_STEPS) / max(total - HOLD_STEPS, 1)))
-
-
 def train(model, cfg: DemoConfig, report: Reporter, offset: int) -> None:
     """Adam on the copy loss (output phase only), one random length per batch."""
     data = torch.Generator().manual_seed(cfg.seed)   # both models see the same batches
     opt = torch.optim.Adam(model.parameters(), lr=LR)
     # Full rate for HOLD_STEPS (finds the memory-using solution fast), then a
     # cosine decay to zero over the remaining steps (keeps it from drifting).
-    decay = torch.optim.lr_scheduler.LambdaLR(opt, lambda i: cosine_after_hold(i, cfg.steps))
+    decay = torch.optim.lr_scheduler.LambdaLR(opt, lambda i: cosine_after_hold(i, cfg.steps, HOLD_STEPS))
     for step in range(1, cfg.steps + 1):
         length = int(torch.randint(TRAIN_LENGTHS.start, TRAIN_LENGTHS.stop, (1,), generator=data))
         x, y = copy_batch(BATCH, length, BITS, data)

@@ -11,6 +11,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from implementations._common.params import count_parameters  # noqa: F401  (re-exported)
+
 from .addressing import address
 
 SHIFTS = 3  # allowed integer shifts -1, 0, +1 (Section 3.3.2)
@@ -134,7 +136,3 @@ class NTM(nn.Module):
             trace.append(state[1])
         outputs = torch.stack(outputs)
         return (outputs, torch.stack(trace)) if return_weights else outputs
-
-
-def count_parameters(model: nn.Module) -> int:
-    return sum(p.numel() for p in model.parameters())

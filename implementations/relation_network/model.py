@@ -13,6 +13,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from implementations._common.params import count_parameters as num_parameters  # noqa: F401  (re-exported)
+
 
 def mlp(sizes: list[int], last_activation: bool = False) -> nn.Sequential:
     """Linear layers of the given sizes with ReLU between them (and after the last one if asked)."""
@@ -61,7 +63,3 @@ class MLPBaseline(nn.Module):
 
     def forward(self, objects: torch.Tensor, question: torch.Tensor) -> torch.Tensor:
         return self.net(torch.cat([objects.flatten(1), question], dim=-1))
-
-
-def num_parameters(model: nn.Module) -> int:
-    return sum(p.numel() for p in model.parameters())

@@ -6,6 +6,7 @@ import torch
 from torch.nn import functional as F
 
 from implementations._common.demo import Claim, DemoConfig, main
+from implementations._common.params import count_parameters as num_parameters
 from tracker.demo_protocol import Reporter
 
 from .lstm import LSTMClassifier
@@ -18,10 +19,6 @@ TEST_SIZE = 3000
 # (RMC memory size, LSTM hidden size, required accuracy margin): about equal parameter counts
 DEFAULT = (32, 56, 0.10)
 QUICK = (16, 32, 0.03)   # smaller models, 600 steps: the RMC has only begun to pull ahead (SE of the gap ~0.013)
-
-
-def num_parameters(model: torch.nn.Module) -> int:
-    return sum(p.numel() for p in model.parameters())
 
 
 def train(model, steps: int, gen: torch.Generator, device, report: Reporter, offset: int, name: str) -> None:

@@ -6,6 +6,7 @@ import torch
 import torch.nn.functional as F
 
 from implementations._common.demo import Claim, DemoConfig, main
+from implementations._common.optim import MomentumSGD
 from tracker.demo_protocol import Reporter
 
 from .model import CifarResNet, count_parameters
@@ -30,8 +31,7 @@ def load_digit_images() -> tuple[torch.Tensor, torch.Tensor]:
 def train(kind: str, x: torch.Tensor, y: torch.Tensor, cfg: DemoConfig, report: Reporter, first_step: int) -> float:
     """SGD with momentum and weight decay; returns the mean training loss of the last 10% of steps."""
     net = CifarResNet(N_UNITS, WIDTH, in_channels=1, kind=kind).to(cfg.device)
-    params = list(net.parameters())
-    velocity = [torch.zeros_like(p) for p in params]
+    opt = MomentumSGD(net.parameters(), lr=LR, momentum=MOMENTUM, weight_decay=WEIGHT_DECAY)
     generator = torch.Generator().manual_seed(cfg.seed)  # same mini-batches for every network
     tail = max(cfg.steps // 10, 5)
     losses = []
@@ -39,14 +39,9 @@ def train(kind: str, x: torch.Tensor, y: torch.Tensor, cfg: DemoConfig, report: 
         idx = torch.randint(0, len(y), (BATCH,), generator=generator).to(cfg.device)
         logits = net(x[idx])
         loss = F.cross_entropy(logits, y[idx])
-        for p in params:
-            p.grad = None
         loss.backward()
-        lr = LR if i < 0.75 * cfg.steps else LR / 10   # one /10 drop, like the paper's schedule
-        with torch.no_grad():
-            for p, v in zip(params, velocity):
-                v.mul_(MOMENTUM).add_(p.grad + WEIGHT_DECAY * p)
-                p.sub_(lr * v)
+        opt.lr = LR if i < 0.75 * cfg.steps else LR / 10   # one /10 drop, like the paper's schedule
+        opt.step()
         losses.append(loss.item())
         acc = (logits.argmax(1) == y[idx]).float().mean().item()
         report.progress(first_step + i, loss=losses[-1], acc=acc)

@@ -7,6 +7,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from implementations._common.params import count_parameters  # noqa: F401  (re-exported)
+
 from .blocks import BasicBlock, Bottleneck, PreActBlock
 
 IMAGENET_LAYOUTS = {  # Table 1: block type and blocks per stage
@@ -87,7 +89,3 @@ class CifarResNet(nn.Module):
         if self.bn_final is not None:
             h = F.relu(self.bn_final(h))
         return self.fc(h.mean(dim=(2, 3)))
-
-
-def count_parameters(model: nn.Module) -> int:
-    return sum(p.numel() for p in model.parameters())

@@ -10,6 +10,8 @@ from __future__ import annotations
 import torch
 import torch.nn as nn
 
+from implementations._common.params import count_parameters  # noqa: F401  (re-exported)
+
 # Table 1. A number is the width of a conv layer with the default kernel (3x3),
 # "M" a 2x2 max pool with stride 2, ("1x1", w) a 1x1 conv of width w (config C).
 # A-LRN (A plus LRN after the first layer) is left out: LRN did not help (Sec. 4.1)
@@ -71,10 +73,6 @@ class VGG(nn.Module):
 def vgg(config: str, **kwargs) -> VGG:
     """The ImageNet network of one Table 1 column, e.g. vgg("D") is VGG-16."""
     return VGG(CONFIGS[config], **kwargs)
-
-
-def count_parameters(model: nn.Module) -> int:
-    return sum(p.numel() for p in model.parameters())
 
 
 def glorot_init(model: nn.Module) -> None:
