@@ -32,6 +32,14 @@ LABEL_WORDS = {
     "lecture", "lectures", "course", "playlist", "podcast", "audio", "transcript", "visualization",
     "practice questions", "stack overflow link", "youtube series", "blog series", "blog posts", "website link",
 }
+# Labels that name a resource about the thing (a post, a video), not the thing itself (pdf, paper, link):
+# "Vanilla [[blog](karpathy...)]" is Karpathy's post, "Title [[pdf](...)]" is the paper called Title.
+RESOURCE_LABELS = {
+    "blog", "blog post", "post", "video", "videos", "youtube", "code", "github", "repo", "repository", "slides",
+    "slide", "notes", "note", "explanation", "tutorial", "article", "medium", "colab", "notebook", "talk",
+    "lecture", "lectures", "course", "playlist", "podcast", "visualization", "implementation", "summary",
+    "thread", "tweet", "demo", "youtube series", "blog series", "blog posts",
+}
 _LABEL_TAIL_RE = re.compile(r"[\s_\-#]*(\d+|v\d+|[ivx]+)$")
 _LABEL_PAREN_RE = re.compile(r"\s*\([^)]*\)$")
 _WRAP_CHARS = "[]()*_~`'\"<>{} \t:.,;|"
@@ -43,6 +51,11 @@ _BY_RE = re.compile(r"(?:^|[\s,(\-–])(?:by|By|BY)\s+([A-Z][^()\[\],;:.!?]*?(?:
 _ET_AL_RE = re.compile(r"([A-Z][\w'\-]*(?:\s+[A-Z][\w'\-]*)*\s+et\s+al\.?)")
 _SEPARATORS = " -–—:|,;/"
 _ID_TITLE_RE = re.compile(r"^(arxiv:?\s*)?\d{4}\.\d{4,5}(v\d+)?$|^10\.\d{4,9}/\S+$", re.I)
+
+
+def is_anchor(url: str) -> bool:
+    """An in-page link (a table of contents): not an entry's link."""
+    return bool(re.match(r"^(\./)?#", url.strip()))
 
 
 def label_key(text: str) -> str:
@@ -57,7 +70,7 @@ def is_label_word(text: str) -> bool:
     key = label_key(text)
     if not key:
         return True  # "[]", "()" or only punctuation
-    if key in LABEL_WORDS:
+    if key in LABEL_WORDS or key in C.LABEL_KINDS or C.is_generic_label(key):
         return True
     words = key.split()
     return len(words) <= 3 and all(w in LABEL_WORDS for w in words)
@@ -124,7 +137,33 @@ def _clean_title(title: str) -> str:
     title = _STAR_RE.sub(" ", title)
     title = _REF_MARKER_RE.sub("", title)
     title = " ".join(title.split())
-    return title.strip(_SEPARATORS + "\"'“”*_[](){}").strip()
+    title = title.strip(_SEPARATORS + "\"'“”*_[]{}").strip()
+    while title.endswith(")") and title.count("(") < title.count(")"):
+        title = title[:-1].rstrip()
+    while title.startswith("(") and title.count("(") > title.count(")"):
+        title = title[1:].lstrip()
+    if title.startswith("(") and title.endswith(")") and title.count("(") == 1:
+        title = title[1:-1].strip()
+    title = title.strip(_SEPARATORS + "\"'“”*_[]{}").strip()
+    if title.endswith(".") and not re.search(r"\b(al|etc|vs|Inc|Jr|Sr|St|[A-Z])\.$", title):
+        title = title[:-1].rstrip()
+    return title
+
+
+_YEAR_TAIL_RE = re.compile(r"^(?P<title>.+?)\s*\(\s*(?P<year>(?:19|20)\d\d)[a-z]?\s*\)\s*[,.]?\s*(?P<rest>.*)$")
+
+
+def split_year_tail(text: str) -> tuple[str, int | None, list[str]]:
+    """``Title (2016), J. Andreas et al.`` -> ("Title", 2016, ["J. Andreas et al."])."""
+    match = _YEAR_TAIL_RE.match(text)
+    if not match or not _has_words(match.group("title")):
+        return text, None, []
+    rest = match.group("rest").strip(" ,.")
+    authors = [p.strip(" .") for p in re.split(r",\s*|\s+and\s+|\s*&\s*", rest) if p.strip(" .")] if rest else []
+    authors = [a for a in authors if _name_ok(a.replace(" et al", "").rstrip("."))] if authors else []
+    if rest and not authors:
+        return text, None, []  # "(2015) is a great year" is not a year tail
+    return match.group("title").strip(), int(match.group("year")), authors
 
 
 def _has_words(text: str) -> bool:
@@ -192,11 +231,11 @@ def _year_of(text: str) -> int | None:
     return int(years[0]) if years else None
 
 
-def read_entry(inline: Inline, labels: LabelStats, resolve=lambda url: url) -> Entry:
+def read_entry(inline: Inline, labels: LabelStats, resolve=lambda url: url, max_words_before_bold: int = 15) -> Entry:
     """Everything one entry's inline says about it (the caller decides whether it is an entry)."""
     text = inline.text
     plain = _plain_text(inline)
-    links = [l for l in inline.links if l.url and not l.url.startswith("#")]
+    links = [l for l in inline.links if l.url and not is_anchor(l.url)]
     named: list[InlineLink] = []
     labelled: list[InlineLink] = []
     bare: list[InlineLink] = []
@@ -221,8 +260,7 @@ def read_entry(inline: Inline, labels: LabelStats, resolve=lambda url: url) -> E
     entry = Entry("", "derived", parsed_links, named, labelled, bare, stars=stars, ids=ids)
     first_named = named[0].start if named else len(text)
 
-    quoted = next((m for m in _QUOTED_RE.finditer(plain) if _has_words(m.group(m.lastindex or 1))
-                   and len((m.group(m.lastindex or 1)).split()) >= 1), None)
+    quoted = next((m for m in _QUOTED_RE.finditer(plain) if _is_cited_title(m, plain, max_words_before_bold)), None)
     if quoted is not None and quoted.start() < first_named:
         entry.title = _clean_title(quoted.group(quoted.lastindex or 1))
         entry.source = "citation"
@@ -231,13 +269,14 @@ def read_entry(inline: Inline, labels: LabelStats, resolve=lambda url: url) -> E
         entry.rest = _clean_rest(plain[quoted.end():])
         return entry
 
-    span = next((s for s in inline.spans if s.start < first_named and _is_title_span(s.text, labels)), None)
+    span = next((s for s in inline.spans if s.start < first_named and _is_title_span(s.text, labels)
+                 and len(_REF_MARKER_RE.sub("", plain[: s.start]).split()) <= max_words_before_bold), None)
     if span is not None:
         entry.title = _clean_title(span.text)
         entry.source = "bold"
         after = plain[span.end:]
         entry.authors = _authors_from_rest(after)
-        entry.year = _year_of(after[:40]) or _year_of(plain[: span.start])
+        entry.year = _year_of(after[:40]) or _year_of(plain[: span.start]) or _year_of(after)
         entry.rest = _clean_rest(after)
         title, authors, year = C.split_authors_year(entry.title)
         if authors or year:
@@ -256,16 +295,31 @@ def read_entry(inline: Inline, labels: LabelStats, resolve=lambda url: url) -> E
         entry.rest = _clean_rest(after)
         return entry
 
-    head = _clean_title(_strip_tags(plain))
+    first_link = min((l.start for l in links), default=len(plain))
+    before = _clean_title(_strip_tags(plain[:first_link]))
+    head = before if _has_words(before) else _clean_title(_strip_tags(plain))
     if _has_words(head):
+        entry.rest = _clean_rest(plain[first_link:]) if head is before else ""
         title, year = C.leading_year(head)
+        title, year3, authors3 = split_year_tail(title)
         title, authors, year2 = C.split_authors_year(title)
         entry.title, entry.source = title, "text"
-        entry.authors, entry.year = authors, year or year2
+        entry.authors, entry.year = authors or authors3, year or year2 or year3
         return entry
 
     entry.title = derived_title(links[0].url if links else None, ids)
     return entry
+
+
+def _is_cited_title(match: re.Match[str], plain: str, max_words_before: int) -> bool:
+    """``Author. "Title." Venue``: a quoted title, not a quoted word in a summary ("think")."""
+    quoted = match.group(match.lastindex or 1).strip()
+    if not _has_words(quoted) or len(quoted.split()) < 2:
+        return False
+    before = len(_REF_MARKER_RE.sub("", plain[: match.start()]).split())
+    if before > (40 if max_words_before else 2):
+        return False
+    return quoted.endswith((".", ",")) or before <= 3 or bool(re.search(r"[.,]\s*$", plain[: match.start()]))
 
 
 def _strip_tags(text: str) -> str:

@@ -25,7 +25,7 @@ from urllib.parse import urljoin
 
 from . import classify as C
 from .blocks import Block, Inline, InlineLink, parse_blocks
-from .entry import _STAR_RE, Entry, LabelStats, label_key as label_key_of, _plain_text as _plain, derived_title, read_entry, split_citation_authors
+from .entry import _STAR_RE, is_anchor, RESOURCE_LABELS, Entry, split_year_tail, LabelStats, label_key as label_key_of, _plain_text as _plain, derived_title, read_entry, split_citation_authors
 from .items import ImportWarning, ParsedItem, ParsedLink, ParsedList, ParsedTopic
 from .reading import read_list
 from ..graph.identity import arxiv_id as I_arxiv
@@ -62,7 +62,7 @@ def _is_http(url: str) -> bool:
     low = url.lower()
     if low.startswith(("http://", "https://")):
         return True
-    return bool(url) and not url.startswith("#") and not re.match(r"^[a-z][a-z0-9+.-]*:", low)
+    return bool(url) and not is_anchor(url) and not re.match(r"^[a-z][a-z0-9+.-]*:", low)
 
 
 FIELD_RE = re.compile(r"^\s*(authors?|by|year|date|venue|published|conference|journal|arxiv|paper|pdf|code|github|"
@@ -82,14 +82,13 @@ def is_placeholder_path(url: str) -> bool:
 
 
 def _strip_link_groups(text: str, inline: Inline) -> str:
-    """The bullet text without its link groups: what names the thing."""
-    for link in inline.links:
-        if link.text:
-            text = text.replace(f"[{link.text}]", " ")
-            text = text.replace(link.text, " ", 1) if C.is_generic_label(link.text) or link.text == link.url else text
-    text = re.sub(r"\(\s*\[*\s*\]*\s*\)|\[\s*\]", " ", text)
-    text = re.sub(r"[\[\]]", " ", text)
-    return " ".join(text.split()).strip(" :-–|,;")
+    """The bullet text without its links' texts: what names the thing ("AlexNet [[paper](..)]" -> "AlexNet")."""
+    plain = _plain(inline)
+    plain = C.extract_tags(C.extract_block_id(_clean_text(plain))[0])[0]
+    plain = re.sub(r"^\[[ xX]\]\s+", "", plain)
+    plain = re.sub(r"\(\s*[\[\]\s,;|/]*\s*\)|\[\s*[\[\]\s,;|/]*\]", " ", plain)
+    plain = re.sub(r"[\[\]]", " ", plain)
+    return " ".join(plain.split()).strip(" :-–|,;")
 
 
 class _Walker:
@@ -240,10 +239,10 @@ class _Walker:
             if col is None or col >= len(row):
                 col = max(range(len(row)), key=lambda i: len(_plain(row[i])))
             cell = row[col]
-            entry = self.entry(cell)
+            entry = read_entry(cell, self.labels, self.resolve, max_words_before_bold=0)  # a bold summary word is no title
             title, rest = self._cell_title(cell, entry)
             links = [l for c in row for l in self.entry(c).links if _is_http(l.url) or not l.url.startswith("#")]
-            links = [l for l in links if l.url and not l.url.startswith("#")]
+            links = [l for l in links if l.url and not is_anchor(l.url)]
             ids: dict[str, str] = {}
             for c in row:
                 for key, value in self.entry(c).ids.items():
@@ -416,7 +415,7 @@ class _Walker:
 
     def list_item(self, block: Block, topic: tuple[str, ...], parent_item: int | None, context: str) -> None:
         inline = block.inline or Inline(line=block.line)
-        if inline.links and all(l.url.startswith("#") for l in inline.links) and not _strip_link_groups(inline.text, inline):
+        if inline.links and all(is_anchor(l.url) for l in inline.links) and not _strip_link_groups(inline.text, inline):
             self._children(block, topic, parent_item, context)  # a table of contents: in-page anchors, not entries
             return
         ref = BLOCK_REF_RE.match(C.extract_tags(inline.text)[0])
@@ -442,10 +441,13 @@ class _Walker:
         item_tags = [t for t in tags if t.lower() in ITEM_TAGS]
         label = _strip_link_groups(text, inline) if http_links else text.strip(" :")
         label = re.sub(r"^\s*\d+\s*[.)]\s+", "", _STAR_RE.sub(" ", label)).strip()
+        if entry.source == "text" and http_links and entry.title:
+            label = entry.title  # the text before the link group names the thing
         new_item: int | None = None
 
         if (entry.source in ("citation", "bold") and (http_links or entry.year or entry.ids or entry.stars)
-                and not item_tags and not (has_children and self._children_named(block) and not http_links)):
+                and not item_tags and not (has_children and self._children_named(block) and not http_links)
+                and not (parent_item is not None and not http_links)):
             # "**Title** (2015), A. Author [[pdf]](url)", "__Title__ - ([Search](..)) ([PDF](..))",
             # "**[12]** Author, A. "**Title**." Venue (2015). [[pdf]](url) :star::star:"
             primary = self._primary(entry)
@@ -481,7 +483,9 @@ class _Walker:
                 self._children(block, topic, parent_item, context)
                 return
             title, year = C.leading_year(label)
+            title, year3, authors3 = split_year_tail(title)
             title, authors, year2 = C.split_authors_year(title)
+            authors, year = authors or authors3 or entry.authors, year or year3 or entry.year
             links = [ParsedLink(l.url, l.text if l.text != l.url else "", C.kind_from_label(l.text)) for l in http_links]
             real = [l for l in links if not self.is_placeholder(l.url)]
             primary = next((l for l in real if l.kind == "paper"), None) or (real[0] if real else None)
@@ -491,7 +495,8 @@ class _Walker:
                     or (C.kind_from_url(primary.url) if primary else None) or C.kind_from_context(context)
                     or C.kind_from_context(" ".join(topic[-1:])) or ("article" if links else "topic"))
             source, local_label = "text", ""
-            if not item_tags and len(real) == 1 and len(links) == 1 and generic and title:
+            if (not item_tags and len(real) == 1 and len(links) == 1 and generic and title
+                    and label_key_of(generic[0].text) in RESOURCE_LABELS):
                 # "Vanilla [[blog](karpathy...)]": the entry is that one resource; its text names it only here.
                 source, local_label = "label", title
             elif not item_tags and len(real) >= 2:
@@ -524,6 +529,15 @@ class _Walker:
             title = label or inline.bold_lead or f"section at line {line}"
             links = [ParsedLink(l.url, l.text if l.text != l.url else "", C.kind_from_label(l.text)) for l in http_links]
             sub_topic = self.topic(topic + (title.strip(" :"),), line, links)
+            paper = next((l for l in links if l.kind == "paper"), None)
+            if paper is not None and label:
+                # "BatchNorm [[Paper](..)]" over its own sub-bullets: a section, and the paper it is about.
+                url = None if self.is_placeholder(paper.url) else paper.url
+                item = ParsedItem(title=title.strip(" :"), kind="paper", line=line, order=self.next_order(),
+                                  topic=sub_topic, url=url, links=[paper], title_source="text",
+                                  ids=dict(entry.ids) if url else {})
+                self._children(block, sub_topic, self.add_item(item), title)
+                return
             self._children(block, sub_topic, None, title)
             return
         elif inline.bold_lead:
