@@ -174,9 +174,20 @@ def strong_keys(ids: dict[str, str], url: str | None, placeholder: bool = False)
     return keys
 
 
+def normal_id(kind: str, value: str) -> str | None:
+    """One spelling per id: arXiv ids without versions, DOIs lowercased, OpenReview ids as written."""
+    value = str(value).strip()
+    if kind == "arxiv":
+        value = re.sub(r"v\d+$", "", value.removeprefix("arXiv:").removeprefix("arxiv:"))
+        return _valid_arxiv(value) if re.fullmatch(_ARXIV_ID, value, re.I) else None
+    if kind == "doi":
+        return _clean_doi(value.removeprefix("doi:").strip())
+    return value or None
+
+
 def record_ids(url: str | None, **declared: str | None) -> dict[str, str]:
     """A record's strong ids: those it declares (``arxiv=...``), then those its URL names."""
-    ids = {k: v for k, v in declared.items() if k in ID_KINDS and v}
+    ids = {k: n for k, v in declared.items() if k in ID_KINDS and v and (n := normal_id(k, v))}
     for kind, value in ids_of_url(url).items():
         ids.setdefault(kind, value)
     return ids

@@ -318,7 +318,8 @@ class _LayerBuilder:
                 continue
             stub = next((stubs[k] for k in keys if k in stubs), None)
             if stub is None:
-                stub = {"id": self.unique(slugify(title_from_url(link.url))), "kind": link.kind or "article",
+                kind = link.kind if link.kind not in (None, "topic") else "article"
+                stub = {"id": self.unique(slugify(title_from_url(link.url))), "kind": kind,
                         "title": title_from_url(link.url), "derived_title": True,
                         "topics": [concept["id"] if concept["kind"] == "topic" else concept["topics"][0]],
                         "url": link.url, **{k: ids[k] for k in ID_KINDS if k in ids},
