@@ -22,12 +22,16 @@ def editor_command() -> list[str]:
 
 
 def edit_text(text: str = "") -> str:
-    """Open the editor on a temporary markdown file holding ``text``; return what was saved."""
+    """Open the editor on a temporary markdown file holding ``text``; return what was saved.
+
+    The file ends with a newline, as editors and POSIX expect; a text that
+    comes back differing only by that newline is returned unchanged.
+    """
     command = editor_command()
     fd, path = tempfile.mkstemp(prefix="tracker-note-", suffix=".md")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+            fh.write(text if not text or text.endswith("\n") else text + "\n")
         try:
             result = subprocess.run([*command, path])
         except OSError as err:
@@ -35,6 +39,7 @@ def edit_text(text: str = "") -> str:
         if result.returncode != 0:
             raise UserError(f"the editor exited with status {result.returncode}; nothing saved")
         with open(path, encoding="utf-8", errors="replace") as fh:
-            return fh.read()
+            edited = fh.read()
+        return text if edited == text + "\n" else edited
     finally:
         os.unlink(path)

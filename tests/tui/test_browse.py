@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 from tests.tui.helpers import at, loaded, row_labels, wait_for
-from tracker.tui.widgets.node_details import NodeDetails, RelationList
+from tracker.tui.widgets.node_details import LinkList, NodeDetails, RelationList
 from tracker.tui.widgets.topic_tree import TopicTree
 
 
 def browse(app):
     return app.screen_stack[0]
+
+
+async def wait_for_picker(pilot):
+    from tracker.tui.screens.kind_picker import KindPicker
+
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, KindPicker))
+    return pilot.app.screen
 
 
 def test_tree_expands_lazily_and_shows_an_item_under_each_of_its_topics(make_app, store):
@@ -63,8 +71,8 @@ def test_filters_hide_finished_items_and_other_kinds(make_app, store):
             await pilot.press("f")
             await pilot.pause()
             assert row_labels(tree) == [
-                "Course  2/7",
-                "  Basics  2/4",
+                "Course  1/7 +1 skipped",
+                "  Basics  1/4 +1 skipped",
                 "    [ ] Learning representations by back-propagating errors  paper",
                 "    [ ] Escape red title  video",
                 "  Advanced  0/3",
@@ -72,13 +80,32 @@ def test_filters_hide_finished_items_and_other_kinds(make_app, store):
                 "Not filed under a topic  0/1",
             ]
             assert tree.border_subtitle == "hiding read/skipped"
-            await pilot.press("f", "k")  # done shown again; kinds cycle from "every kind" to "article"
-            await pilot.pause()
-            assert tree.filter.kind == "article" and not tree.filter.hide_done
-            assert row_labels(tree) == ["Course  2/7", "  Basics  2/4", "    [-] [bold red]x[/] not markup  article"]
-            await pilot.press("k")  # book: only the unfiled one
-            await pilot.pause()
+            await pilot.press("f", "K")  # done shown again; the kind picker lists the kinds present
+            picker = await wait_for_picker(pilot)
+            options = picker.query_one("#kind-options")
+            assert [str(options.get_option_at_index(i).prompt).split() for i in range(options.option_count)] == [
+                ["●", "every", "kind", "8"], ["paper", "3"], ["code", "2"], ["article", "1"], ["book", "1"],
+                ["video", "1"]]
+            await pilot.press("down", "down", "down", "enter")  # article
+            await wait_for(pilot, lambda: tree.filter.kind == "article")
+            assert not tree.filter.hide_done
+            assert row_labels(tree) == ["Course  1/7 +1 skipped", "  Basics  1/4 +1 skipped",
+                                        "    [-] [bold red]x[/] not markup  article"]
+            await pilot.press("K")
+            picker = await wait_for_picker(pilot)
+            await pilot.press("down", "enter")  # book: only the unfiled one
+            await wait_for(pilot, lambda: tree.filter.kind == "book")
             assert row_labels(tree) == ["Not filed under a topic  0/1"]
+            await pilot.press("K")
+            await wait_for_picker(pilot)
+            await pilot.press("escape")  # closing the picker changes nothing
+            await pilot.pause()
+            assert tree.filter.kind == "book"
+            await pilot.press("K")
+            await wait_for_picker(pilot)
+            await pilot.press("home", "enter")  # every kind again: the way back
+            await wait_for(pilot, lambda: tree.filter.kind is None)
+            assert row_labels(tree)[0] == "Course  1/7 +1 skipped"
 
     asyncio.run(main())
 
@@ -107,10 +134,14 @@ def test_details_show_facts_status_dates_relations_code_and_notes(make_app, stor
             assert "from     course.md:4" in facts and "topics   Basics, Classics" in facts
             rel = details.query_one(RelationList)
             lines = [str(rel.get_option_at_index(i).prompt) for i in range(rel.option_count)]
-            assert lines[0] == "requires  [x] The Perceptron  Backprop trains multilayer perceptrons"
-            assert lines[1] == "needed by [ ] Attention Is All You Need  Trained end to end with backprop"
-            assert lines[2] == "link      https://example.org/backprop"
-            assert lines[-1] == "link      Lecture notes  https://example.org/backprop-notes"
+            assert lines == ["requires  [x] The Perceptron  Backprop trains multilayer perceptrons",
+                             "needed by [ ] Attention Is All You Need  Trained end to end with backprop"]
+            links = details.query_one(LinkList)
+            assert [str(links.get_option_at_index(i).prompt) for i in range(links.option_count)] == [
+                "link      https://example.org/backprop", "link      sneaky  javascript:alert(1)",
+                "link      Lecture notes  https://example.org/backprop-notes"]
+            # the links come right under the title, before the facts and relations
+            assert links.region.y < details.query_one("#details-facts").region.y < rel.region.y
             code = text("#details-code")
             assert "implementations/tiny  Tiny demo" in code and "claim    loss falls below 0.25" in code
             assert "demo     last run passed · claim reproduced · " in code
@@ -122,12 +153,30 @@ def test_details_show_facts_status_dates_relations_code_and_notes(make_app, stor
     asyncio.run(main())
 
 
-def test_relations_jump_to_a_prerequisite_and_open_only_safe_links(make_app, monkeypatch):
-    opened = []
+def fake_browser(tmp_path, monkeypatch, exit_code: int) -> Path:
+    """$BROWSER set to a real program that writes down the URL it was given and exits with ``exit_code``."""
+    import stat
+    import webbrowser
+
+    log = tmp_path / "browser.log"
+    script = tmp_path / "browser.sh"
+    script.write_text(f'#!/bin/sh\necho "$1" >> {log}\nexit {exit_code}\n')
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("BROWSER", str(script))
+    monkeypatch.setattr(webbrowser, "_tryorder", None)  # webbrowser reads $BROWSER once: make it read ours
+    monkeypatch.setattr(webbrowser, "_browsers", {})
+    return log
+
+
+def opened_urls(log: Path) -> list[str]:
+    return log.read_text().split() if log.exists() else []
+
+
+def test_relations_jump_to_a_prerequisite_and_open_only_safe_links(make_app, tmp_path, monkeypatch):
+    log = fake_browser(tmp_path, monkeypatch, exit_code=0)
 
     async def main():
         app = make_app()
-        monkeypatch.setattr(app, "open_url", lambda url, **kw: opened.append(url))
         async with app.run_test(size=(120, 40)) as pilot:
             await loaded(pilot)
             app.jump_to("transformer")
@@ -140,13 +189,34 @@ def test_relations_jump_to_a_prerequisite_and_open_only_safe_links(make_app, mon
             assert app.selected == "backprop" and tree.has_focus
             assert tree.path_of(tree.cursor_node) == ("course", "basics", "backprop")
             await pilot.press("o")
-            assert opened == ["https://example.org/backprop"]
-            kinds = [r.kind for r in rel.relations]
-            rel.focus()
-            rel.highlighted = kinds.index("link") + 1  # javascript: link
+            await wait_for(pilot, lambda: any(n.message.startswith("opened") for n in app._notifications))
+            assert opened_urls(log) == ["https://example.org/backprop"]
+            links = app.screen.query_one(LinkList)
+            links.focus()
+            links.highlighted = 1  # javascript: link
             await pilot.press("enter")
             await pilot.pause()
-            assert opened == ["https://example.org/backprop"]
+            assert opened_urls(log) == ["https://example.org/backprop"]
             assert any("only http and https" in n.message for n in app._notifications)
+
+    asyncio.run(main())
+
+
+def test_open_with_no_browser_says_so_and_copies_the_link(make_app, tmp_path, monkeypatch):
+    log = fake_browser(tmp_path, monkeypatch, exit_code=1)  # a browser that refuses, as on a headless server
+
+    async def main():
+        app = make_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await loaded(pilot)
+            app.jump_to("perceptron")
+            await wait_for(pilot, lambda: app.selected == "perceptron")
+            await pilot.press("o")
+            await wait_for(pilot, lambda: any("clipboard" in n.message for n in app._notifications))
+            assert opened_urls(log) == ["https://example.org/perceptron"]  # it was asked, and said no
+            assert app.clipboard == "https://example.org/perceptron"
+            messages = [n.message for n in app._notifications]
+            assert not any(m.startswith("opened") for m in messages)
+            assert any(m.startswith("no web browser found here: copied the link") for m in messages)
 
     asyncio.run(main())

@@ -26,9 +26,10 @@ def test_view_structure_filters_and_paths(graph_dir, db_path, impl_root):
     assert view.roots() == ["course", UNFILED]
     assert view.children(UNFILED) == ["lonely"]
     assert view.children("basics") == ["perceptron", "backprop", "markup-title", "ansi-title"]
-    assert view.counts("course", {"perceptron": "read", "backprop": "reading"}) == (1, 7)
+    counts = view.counts("course", {"perceptron": "read", "backprop": "reading", "markup-title": "skipped"})
+    assert (counts.read, counts.reading, counts.skipped, counts.total) == (1, 1, 1, 7)
     assert view.children("course") == ["basics", "advanced", "classics"]
-    assert view.kinds() == ["article", "book", "code", "paper", "video"]
+    assert view.kinds() == [("paper", 3), ("code", 2), ("article", 1), ("book", 1), ("video", 1)]
     progress = {"perceptron": "read", "markup-title": "skipped"}
     assert view.visible_children("basics", progress, Filter(hide_done=True)) == ["backprop", "ansi-title"]
     assert view.visible_children("course", progress, Filter(kind="video")) == ["basics"]
@@ -55,11 +56,12 @@ def test_relations_list_prerequisites_dependents_related_and_links(graph_dir, db
 
 def test_session_marks_undo_and_refuses_topics(graph_dir, db_path, impl_root, store):
     s = session_for(graph_dir, db_path, impl_root)
-    assert s.mark("perceptron", "reading") is True
-    assert s.mark("perceptron", "read") is True
-    assert s.mark("perceptron", "read") is False
+    assert s.mark("perceptron", "reading").to_status == "reading"
+    assert s.mark("perceptron", "read").from_status == "reading"
+    assert s.mark("perceptron", "read") is None
     assert store.statuses() == {"perceptron": "read"}
-    assert s.undo() == ["perceptron"]
+    undone = s.undo()
+    assert undone.changed and undone.mark.node_id == "perceptron" and undone.since is None
     assert s.progress["perceptron"] == "reading" and store.statuses() == {"perceptron": "reading"}
     try:
         s.mark("basics", "read")
@@ -71,12 +73,14 @@ def test_session_marks_undo_and_refuses_topics(graph_dir, db_path, impl_root, st
 
 def test_session_notes_create_on_first_text_then_update(graph_dir, db_path, impl_root, store):
     s = session_for(graph_dir, db_path, impl_root)
-    assert s.editable_note("backprop") == (None, "")
-    assert s.save_note("backprop", None, "   ") is None
-    uid = s.save_note("backprop", None, "first")
-    assert s.save_note("backprop", uid, "first, then more") == uid
-    assert [(n.uid, n.body) for n in store.notes(["backprop"])] == [(uid, "first, then more")]
-    assert s.editable_note("backprop") == (uid, "first, then more")
+    blank = s.editable_note("backprop")
+    assert (blank.uid, blank.body, blank.updated_at) == (None, "", None)
+    assert s.save_note(blank, "   ") == blank
+    first = s.save_note(blank, "first")
+    more = s.save_note(first, "first, then more")
+    assert more.uid == first.uid and more.updated_at > first.updated_at
+    assert [(n.uid, n.body) for n in store.notes(["backprop"])] == [(first.uid, "first, then more")]
+    assert s.editable_note("backprop") == more
 
 
 def test_session_queries_match_the_core(graph_dir, db_path, impl_root, store):

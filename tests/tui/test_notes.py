@@ -56,10 +56,18 @@ def test_no_keystroke_is_lost_when_the_app_quits_mid_edit(make_app, store):
 
 def test_external_editor_round_trip_and_headless_refusal(make_app, tmp_path, monkeypatch, store):
     editor = tmp_path / "fake_editor.py"
-    editor.write_text("import sys\np = sys.argv[1]\nopen(p, 'a').write(' edited')\n")
+    seen = tmp_path / "seen.txt"
+    editor.write_text(f"import shutil, sys\np = sys.argv[1]\nshutil.copy(p, {str(seen)!r})\n"
+                      "open(p, 'a').write('edited\\n')\n")
     monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
     monkeypatch.delenv("VISUAL", raising=False)
-    assert edit_text("body") == "body edited"
+    assert edit_text("body") == "body\nedited\n"
+    assert seen.read_text() == "body\n"  # the temporary file ends with a newline, as editors expect
+    assert edit_text("two\nlines\n") == "two\nlines\nedited\n" and seen.read_text() == "two\nlines\n"
+    untouched = tmp_path / "untouched.py"
+    untouched.write_text("")
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {untouched}")
+    assert edit_text("body") == "body"  # only the newline the file needed: the text comes back unchanged
 
     async def main():
         app = make_app()

@@ -31,6 +31,16 @@ def test_chosen_theme_is_saved_and_restored(make_app):
     asyncio.run(second())
 
 
+def table_text(table) -> str:
+    import io
+
+    from rich.console import Console
+
+    console = Console(width=100, file=io.StringIO(), record=True)
+    console.print(table)
+    return console.export_text()
+
+
 def test_user_keymap_remaps_by_binding_id_and_reports_unknown_ids(make_app, store):
     keymap_path().parent.mkdir(parents=True, exist_ok=True)
     keymap_path().write_text('mark_read = "R"\nmark_teleport = "t"\n')
@@ -50,7 +60,7 @@ def test_user_keymap_remaps_by_binding_id_and_reports_unknown_ids(make_app, stor
             assert store.statuses() == {"perceptron": "read"}
             await pilot.press("question_mark")
             await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
-            help_text = screen_text(app)
+            help_text = table_text(app.screen._table())
             assert re.search(r"\bR +Read +mark_read\b", help_text)
             assert re.search(r"\besc, \?, q +Close +close_help\b", help_text)
             assert re.search(r"\bf +Hide done +filter_done\b", help_text)

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -34,6 +34,16 @@ class Change:
     to_status: str
     changed: bool
     at: datetime | None = None
+    history_id: int | None = None  # the history row a mark wrote: undo checks it is still the latest
+
+
+class NoteConflict(StoreError):
+    """The note changed since the editor read it: both versions are carried, neither is written over."""
+
+    def __init__(self, uid: str, mine: str, theirs: Note, expected: datetime) -> None:
+        super().__init__(f"the note changed elsewhere at {theirs.updated_at:%Y-%m-%d %H:%M} "
+                         f"since it was opened; nothing was written over")
+        self.uid, self.mine, self.theirs, self.expected = uid, mine, theirs, expected
 
 
 @dataclass(frozen=True)
@@ -157,9 +167,9 @@ class Store:
                     changes.append(Change(node_id, old, status, False))
                     continue
                 self._set(conn, node_id, row, status, now)
-                conn.execute(INSERT_HISTORY, {"node_id": node_id, "at": now, "from_status": old,
-                                              "to_status": status, "is_undo": False})
-                changes.append(Change(node_id, old, status, True, now))
+                written = conn.execute(INSERT_HISTORY, {"node_id": node_id, "at": now, "from_status": old,
+                                                        "to_status": status, "is_undo": False})
+                changes.append(Change(node_id, old, status, True, now, written.inserted_primary_key[0]))
         return changes
 
     def undo(self, node_ids: str | Iterable[str]) -> list[Change]:
@@ -253,12 +263,21 @@ class Store:
             note.id = conn.execute(INSERT_NOTE, note.model_dump(exclude={"id"})).inserted_primary_key[0]
         return note
 
-    def update_note(self, uid: str, body: str) -> Note:
+    def update_note(self, uid: str, body: str, expected_updated_at: datetime | None = None) -> Note:
+        """Replace a note's body; with ``expected_updated_at``, only if nobody changed it since then.
+
+        The check and the write are one transaction (compare-and-set on
+        ``updated_at``): a note edited meanwhile raises ``NoteConflict``,
+        which carries both versions, and is left as the other writer left it.
+        """
         with self.session(write=True) as s:
             note = s.exec(select(Note).where(Note.uid == uid)).first()
             if note is None:
                 raise StoreError(f"no note {uid!r}")
-            note.body, note.updated_at = body, utcnow()
+            if expected_updated_at is not None and note.updated_at != expected_updated_at:
+                s.expunge(note)
+                raise NoteConflict(uid, body, note, expected_updated_at)
+            note.body, note.updated_at = body, max(utcnow(), note.updated_at + timedelta(microseconds=1))
             s.add(note)
         return note
 

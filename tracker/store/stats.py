@@ -1,8 +1,9 @@
 """Progress figures for ``tracker stats`` (and the TUI): per topic, per list, per week, streak.
 
-The database does the counting it is good at (totals, reads in a time
-window, via indexes); the graph side is one pass over the items. Days and
-weeks are the user's local ones.
+What an item is and what done means come from ``tracker.graph.membership``,
+so these totals are the tree's and ``tracker topics``'s. The database does
+the counting it is good at (reads in a time window, via indexes); the graph
+side is one pass over the items. Days and weeks are the user's local ones.
 """
 
 from __future__ import annotations
@@ -11,6 +12,11 @@ from collections import Counter
 from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any
+
+import sqlalchemy as sa
+
+from ..graph.membership import is_item
+from .tables import Progress, StatusChange
 
 WEEKS = 8
 
@@ -23,18 +29,19 @@ def _tally(counts: list[int]) -> dict[str, int]:
 
 
 def _reported_topics(tg, depth: int) -> list[tuple[str, int]]:
-    """The topics shown, with their level: roots, then (depth 2) their sub-topics."""
+    """The topics shown, with their level: roots, then (depth 2) their sub-topics; concepts are items."""
     shown = []
 
     def walk(topic_id: str, level: int) -> None:
         shown.append((topic_id, level))
         if level < depth:
             for child in tg.children(topic_id):
-                if tg.nodes[child].kind == "topic":
+                if not is_item(tg, child):
                     walk(child, level + 1)
 
     for root in tg.roots():
-        walk(root, 1)
+        if not is_item(tg, root):
+            walk(root, 1)
     return shown
 
 
@@ -48,7 +55,7 @@ def progress_tallies(tg, progress: Mapping[str, str], depth: int = 2) -> dict[st
     """
     groups: Counter = Counter()
     for node in tg.nodes.values():
-        if node.kind != "topic":
+        if is_item(tg, node.id):
             sources = node.sources
             names = (sources[0].list,) if len(sources) == 1 else tuple(node.lists)
             groups[(tuple(node.topics), names, progress.get(node.id))] += 1
@@ -103,6 +110,26 @@ def local_midnight(day: date) -> datetime:
     return datetime.combine(day, time()).astimezone()
 
 
+def standing_read_times(store, since: datetime | None = None) -> list[datetime]:
+    """For each item read now, when it was marked read (its latest read mark that was not undone).
+
+    A read that was later set back to unread, reading or skipped, by a mark
+    or an undo, no longer counts; reading something twice counts once, at
+    the read that stands.
+    """
+    history, progress = StatusChange.__table__, Progress.__table__
+    latest = sa.func.max(history.c.at, type_=history.c.at.type)
+    query = (sa.select(latest)
+             .join(progress, progress.c.node_id == history.c.node_id)
+             .where(progress.c.status == "read", history.c.to_status == "read",
+                    history.c.is_undo.is_(False), history.c.undone_at.is_(None))
+             .group_by(history.c.node_id))
+    if since is not None:
+        query = query.having(latest >= since)
+    with store.connection() as conn:
+        return sorted(conn.execute(query).scalars())
+
+
 def weekly_reads(read_times: list[datetime], today: date, weeks: int = WEEKS) -> list[dict[str, Any]]:
     """Reads per ISO week, oldest first, ending with the current week."""
     per_week = Counter(week_start(t.astimezone().date()) for t in read_times)
@@ -147,7 +174,8 @@ def summary(tg, store, progress: Mapping[str, str], today: date | None = None) -
     """Everything ``tracker stats`` shows, as plain data."""
     today = today or date.today()
     window_start = week_start(today) - timedelta(weeks=WEEKS - 1)
-    recent = store.read_times(since=local_midnight(window_start))
+    since = local_midnight(window_start)
+    recent = store.read_times(since=since)  # every read mark not undone: the streak counts days of reading
     tallies = progress_tallies(tg, progress)
     return {
         "totals": tallies["totals"],
@@ -155,6 +183,6 @@ def summary(tg, store, progress: Mapping[str, str], today: date | None = None) -
         "notes": store.note_count(),
         "topics": tallies["topics"],
         "lists": tallies["lists"],
-        "weekly_reads": weekly_reads(recent, today),
+        "weekly_reads": weekly_reads(standing_read_times(store, since), today),  # reads that still stand
         "streak_days": current_streak(store, today, recent, window_start),
     }

@@ -1,62 +1,99 @@
-"""What the keys do to the selected node: mark, undo, notes, links, the learning path.
+"""What the keys do to the highlighted node: mark, undo, notes, links, the learning path.
 
-Mixed into the app so the keys work the same on every screen (the tree, the
-next-up list, the learning path); the selected node is whatever the user
-last highlighted anywhere.
+Mixed into the app. The node is ``app.selected``: the row highlighted now on
+the screen in front (the tree, the next-up list, the learning path), read
+synchronously when the key is handled. Where no node is shown (the
+dashboard, the run panel) these keys are off and out of the footer.
 """
 
 from __future__ import annotations
 
+from textual import work
+
 from ..errors import UserError
 from ..text import is_safe_url
+from .literal import local_date
+
+NODE_ACTIONS = ("mark", "edit_notes", "edit_external", "open_link", "learning_path", "run")
 
 
 class NodeActions:
     """Mixed into the app; ``self`` is the ``TrackerApp``."""
 
-    def _selected_or_warn(self) -> str | None:
-        if not self.session.loaded:
-            self.warn("still loading the graph")
-            return None
-        if self.selected is None:
-            self.warn("select a node first")
-        return self.selected
+    def node_action_allowed(self, action: str, node_id: str | None) -> bool | None:
+        """For ``check_action``: False hides the key (nothing selected here), None shows it disabled."""
+        if not self.session.loaded or node_id is None:
+            return False
+        graph = self.session.graph
+        if node_id not in graph.nodes:  # the "not filed under a topic" group
+            return None if action == "mark" else False
+        if action == "mark":
+            return True if self.session.markable(node_id) else None
+        if action == "open_link":
+            return True if self.session.view.primary_url(node_id) else None
+        if action == "run":
+            return bool(graph.nodes[node_id].implementation)
+        return True
+
+    def _title(self, node_id: str) -> str:
+        return self.session.view.title(node_id)
 
     def action_mark(self, status: str) -> None:
-        node_id = self._selected_or_warn()
-        if node_id is None:
+        node_id = self.selected  # read now: a highlight message still queued must not decide the row
+        if node_id is None or not self.session.loaded:
             return
         if not self.session.markable(node_id):
             self.warn("a topic is tracked through its items: mark those instead")
             return
         at = self.clock()
+        title = self._title(node_id)
 
-        def marked(changed: bool) -> None:
-            if changed:
-                self.progress_signal.publish([node_id])
-            else:
-                self.warn(f"already {status}")
+        def marked(change) -> None:
+            if change is None:
+                self.warn(f"{title} is already {status}")
+                return
+            self.progress_signal.publish([node_id])
+            self.refresh_bindings()
+            self.notify(f"{title} → {status}   (z undoes)", markup=False, timeout=4)
 
         self.write(lambda: self.session.mark(node_id, status, at=at), marked)
 
     def action_undo(self) -> None:
         if not self.session.loaded:
             return
+        self.write(self.session.undo, self._undone)
 
-        def undone(changed: list[str]) -> None:
-            if not changed:
-                self.warn("nothing to undo")
-                return
-            self.progress_signal.publish(changed)
-            title = self.session.graph.nodes[changed[0]].title
-            self.notify(f"undone: {title} is {self.session.status(changed[0])} again", markup=False)
+    def _undone(self, result) -> None:
+        self.refresh_bindings()
+        if result.mark is None:
+            self.warn("nothing to undo in this window (tracker mark --undo ID undoes any change)")
+            return
+        mark = result.mark
+        title = self._title(mark.node_id) if mark.node_id in self.session.graph.nodes else mark.node_id
+        if result.since is not None:
+            since = result.since
+            from .screens.confirm import ConfirmScreen
 
-        fallback = self.selected
-        self.write(lambda: self.session.undo(fallback=fallback), undone)
+            question = (f"{title}: you marked it {mark.to_status} here, but since then it was changed elsewhere "
+                        f"(another window or tracker mark) to {since.to_status} at {local_date(since.at)} "
+                        f"{since.at.astimezone():%H:%M}.\n\nSet it back to {mark.from_status}, "
+                        f"as it was before your mark?")
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.write(lambda: self.session.undo(anyway=True), self._undone)
+                else:
+                    self.notify(f"kept {title} as {since.to_status}", markup=False)
+
+            self.push_screen(ConfirmScreen(question, yes="Set it back", no="Keep it"), answered)
+            return
+        if result.changed:
+            self.progress_signal.publish([mark.node_id])
+        self.notify(f"undone: {title} is {self.session.status(mark.node_id)} again", markup=False)
 
     def action_open_link(self) -> None:
-        node_id = self._selected_or_warn()
-        if node_id is not None:
+        node_id = self.selected
+        if node_id is not None and self.session.loaded:
             self.open_link(self.session.view.primary_url(node_id))
 
     def open_link(self, url: str | None) -> None:
@@ -66,45 +103,65 @@ class NodeActions:
         elif not is_safe_url(url):
             self.warn(f"not opening {url!r}: only http and https links are opened")
         else:
-            self.open_url(url.strip())
+            self._open_in_browser(url.strip())
+
+    @work(thread=True, group="browser", exit_on_error=False)
+    def _open_in_browser(self, url: str) -> None:
+        from .browser import open_in_browser
+
+        opened = open_in_browser(url)
+        self.call_from_thread(self._link_opened, url, opened)
+
+    def _link_opened(self, url: str, opened: bool) -> None:
+        if opened:
             self.notify(f"opened {url}", markup=False)
+            return
+        self.copy_to_clipboard(url)  # OSC 52: most terminals put it on the clipboard, over SSH too
+        self.notify(f"no web browser found here: copied the link to the clipboard\n{url}", markup=False,
+                    severity="warning", timeout=8)
 
     def action_edit_notes(self) -> None:
-        node_id = self._selected_or_warn()
+        node_id = self.selected
         if node_id is None or node_id not in self.session.graph.nodes:
             return
         try:
-            uid, body = self.session.editable_note(node_id)
+            note = self.session.editable_note(node_id)
         except UserError as err:
             self.report(err)
             return
         from .screens.notes import NotesScreen
 
-        self.push_screen(NotesScreen(node_id, uid, body))
+        self.push_screen(NotesScreen(note))
 
     def action_edit_external(self) -> None:
-        """Edit the note in $VISUAL/$EDITOR, the app suspended meanwhile."""
-        node_id = self._selected_or_warn()
+        """Edit the note in $VISUAL/$EDITOR, the app suspended meanwhile; a note changed elsewhere meanwhile
+        opens the in-app editor with both versions."""
+        node_id = self.selected
         if node_id is None or node_id not in self.session.graph.nodes:
             return
         from textual.app import SuspendNotSupported
 
         from ..editor import edit_text
+        from ..store.api import NoteConflict
 
         try:
-            uid, body = self.session.editable_note(node_id)
+            note = self.session.editable_note(node_id)
             with self.suspend():
-                new_body = edit_text(body)
-            if new_body != body:
-                self.session.save_note(node_id, uid, new_body)
+                new_body = edit_text(note.body)
+            if new_body != note.body:
+                self.session.save_note(note, new_body)
                 self.details_signal.publish(node_id)
         except SuspendNotSupported:
             self.warn("this terminal cannot suspend the app: press e to edit here")
+        except NoteConflict as conflict:
+            from .screens.notes import NotesScreen
+
+            self.push_screen(NotesScreen(note, conflict=conflict))
         except UserError as err:
             self.report(err)
 
     def action_learning_path(self) -> None:
-        node_id = self._selected_or_warn()
+        node_id = self.selected
         if node_id is None or node_id not in self.session.graph.nodes:
             return
         from .screens.learning_path import LearningPathScreen

@@ -23,12 +23,13 @@ from textual.signal import Signal
 from textual.worker import Worker, WorkerState
 
 from ..errors import UserError
-from .actions import NodeActions
+from .actions import NODE_ACTIONS, NodeActions
 from .bindings import APP_BINDINGS, BINDING_IDS
 from .commands import NodeSearch
 from .runs import RunActions
 from .session import Session
 from .settings import load_keymap, load_settings, save_settings
+from .watch import POLL_INTERVAL_S
 
 EXIT_AFTER_ENV = "TRACKER_EXIT_AFTER_FIRST_PAINT"  # "1": exit at first paint; "ready": once the graph shows
 TRACE_ENV = "TRACKER_STARTUP_TRACE"  # a file to append start-up timestamps to (benchmarks)
@@ -71,7 +72,6 @@ class TrackerApp(NodeActions, RunActions, App[int]):
         super().__init__()
         self.session = Session(ctx, implementations_root)
         self.clock = clock or (lambda: datetime.now(timezone.utc))  # tests freeze it
-        self.selected: str | None = None
         self.load_error = ""
         self._load_started = False
         self._write_lock = asyncio.Lock()
@@ -114,7 +114,26 @@ class TrackerApp(NodeActions, RunActions, App[int]):
     def load_session(self) -> None:
         self.session.load()  # the outcome arrives as a worker state change, never a blocking call back
 
+    def _watching(self, watched: bool) -> None:
+        if watched:
+            self.set_interval(POLL_INTERVAL_S, self._poll, name="database watch")
+
+    def _poll(self) -> None:
+        """Ask whether another process wrote to the database (a no-op query when nothing changed)."""
+        if not any(w.group == "poll" and not w.is_finished for w in self.workers):
+            self.run_worker(self.session.changes_elsewhere, thread=True, group="poll", exit_on_error=False)
+
+    def _changed_elsewhere(self, moved: list[str] | None) -> None:
+        if moved is None:
+            return
+        if moved:
+            self.progress_signal.publish(moved)
+        self.details_signal.publish("")  # notes or runs may have changed too: redraw what is shown
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "poll" and event.state == WorkerState.SUCCESS:
+            self._changed_elsewhere(event.worker.result)
+            return
         if event.worker.group != "load":
             return
         if event.state == WorkerState.SUCCESS:
@@ -129,8 +148,9 @@ class TrackerApp(NodeActions, RunActions, App[int]):
         for warning in self.session.graph.warnings:
             self.warn(warning)
         # Statuses were read without the database libraries; open the store now, off the UI
-        # thread and ahead of the first mark (which queues behind this on the write lock).
-        self._store_write(lambda: self.session.store, lambda _store: None)
+        # thread and ahead of the first mark (which queues behind this on the write lock),
+        # then watch the file for other processes' writes.
+        self._store_write(lambda: (self.session.store, self.session.watch_database())[1], self._watching)
         self.refresh_bindings()
         self.ready_signal.publish(None)
         self.call_after_refresh(self._ready_painted)
@@ -156,11 +176,22 @@ class TrackerApp(NodeActions, RunActions, App[int]):
     def today(self) -> date:
         return self.clock().astimezone().date()
 
+    @property
+    def selected(self) -> str | None:
+        """The node the keys act on: the row highlighted now on the screen in front, read synchronously.
+
+        Never a value a later message updates (a key pressed right after a
+        cursor move must act on the new row), and never a node from another
+        screen (the dashboard has none, so the node keys are off there).
+        """
+        if not self.session.loaded:
+            return None
+        highlighted = getattr(self.screen, "highlighted_node", None)
+        return highlighted() if callable(highlighted) else None
+
     def select(self, node_id: str | None) -> None:
-        """Record the node the user last highlighted; the node keys act on it."""
-        if node_id != self.selected:
-            self.selected = node_id
-            self.refresh_bindings()
+        """The highlight moved: the footer's node keys depend on what is highlighted."""
+        self.refresh_bindings()
 
     def jump_to(self, node_id: str) -> None:
         """Show a node in the browse tree (from search, the details' relations, lists)."""
@@ -225,8 +256,10 @@ class TrackerApp(NodeActions, RunActions, App[int]):
             return self._active_run is not None
         if action == "show_mode":  # the footer leaves out the screen you are on
             return parameters[0] != self.current_mode
-        if action in ("mark", "undo", "edit_notes", "edit_external", "open_link", "learning_path", "run"):
-            return True if self.session.loaded else None
+        if action == "undo":
+            return True if self.session.loaded and self.session.can_undo else None
+        if action in NODE_ACTIONS:
+            return self.node_action_allowed(action, self.selected)
         return True
 
     def get_system_commands(self, screen) -> Iterable[SystemCommand]:
@@ -264,6 +297,7 @@ class TrackerApp(NodeActions, RunActions, App[int]):
 
     def on_unmount(self) -> None:
         self.kill_active_run()
+        self.session.close()
 
 
 def run_app(ctx) -> int:

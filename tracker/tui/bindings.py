@@ -1,39 +1,57 @@
 """Every key binding, each with an id so a user's keymap.toml can move it.
 
-Kept in one place so the help screen and the keymap loader see the same
-list the app and screens use.
+Kept in one place so the help screen, the keymap loader and the README's
+key table see the same list the app and screens use.
+
+One key scheme: the arrow keys move (Left and Right fold and unfold the
+tree, as in every tree widget), Enter opens, and letters are commands; no
+half-vim letters. Keys that act on the highlighted node sit on the screens
+that show nodes, ahead of the app's own keys, so the footer lists them
+first and leaves them out where no node is shown.
 """
 
 from __future__ import annotations
 
 from textual.binding import Binding
 
+MARK = Binding.Group("Mark", compact=True)
+RUN = Binding.Group("Run", compact=True)
+
 APP_BINDINGS = [
-    Binding("q", "quit", "Quit", id="quit"),
-    Binding("question_mark", "help", "Help", key_display="?", id="help"),
-    Binding("slash", "search", "Search", key_display="/", id="search"),  # ctrl+p stays the palette key too
-    Binding("b", "show_mode('browse')", "Browse", id="show_browse"),
-    Binding("n", "show_mode('next')", "Next up", id="show_next"),
-    Binding("d", "show_mode('dashboard')", "Dashboard", id="show_dashboard"),
-    Binding("l", "show_mode('run')", "Runs", id="show_runs"),
-    Binding("r", "mark('read')", "Read", id="mark_read"),
-    Binding("i", "mark('reading')", "Reading", id="mark_reading"),
-    Binding("s", "mark('skipped')", "Skip", id="mark_skipped"),
-    Binding("u", "mark('unread')", "Unread", id="mark_unread"),
     Binding("z", "undo", "Undo", id="undo"),
-    Binding("e", "edit_notes", "Notes", id="edit_notes"),
-    Binding("E", "edit_external", "Notes in $EDITOR", show=False, id="edit_external"),
-    Binding("o", "open_link", "Open link", id="open_link"),
-    Binding("p", "learning_path", "Path", id="learning_path"),
-    Binding("x", "run('demo', True)", "Quick demo", id="run_demo_quick"),
-    Binding("X", "run('demo', False)", "Full demo", show=False, id="run_demo"),
-    Binding("t", "run('test')", "Tests", id="run_tests"),
+    Binding("b", "show_mode('browse')", "Browse", id="show_browse"),
+    Binding("n", "show_mode('next')", "Next", id="show_next"),
+    Binding("d", "show_mode('dashboard')", "Stats", id="show_dashboard"),
+    Binding("l", "show_mode('run')", "Runs", id="show_runs"),
+    Binding("slash", "search", "Search", key_display="/", id="search"),  # ctrl+p stays the palette key too
+    Binding("question_mark", "help", "Help", key_display="?", id="help"),
+    Binding("q", "quit", "Quit", id="quit"),
     Binding("c", "cancel_run", "Cancel run", id="cancel_run"),
+]
+
+# On every screen that shows nodes (browse, next up, the learning path); "app." runs them on the app.
+NODE_BINDINGS = [
+    Binding("r", "app.mark('read')", "Read", id="mark_read", group=MARK),
+    Binding("i", "app.mark('reading')", "Reading", id="mark_reading", group=MARK),
+    Binding("s", "app.mark('skipped')", "Skip", id="mark_skipped", group=MARK),
+    Binding("u", "app.mark('unread')", "Unread", id="mark_unread", group=MARK),
+    Binding("e", "app.edit_notes", "Note", id="edit_notes"),
+    Binding("E", "app.edit_external", "Note in $EDITOR", show=False, id="edit_external"),
+    Binding("o", "app.open_link", "Open", id="open_link"),
+    Binding("p", "app.learning_path", "Path", id="learning_path"),
+    Binding("x", "app.run('demo', True)", "Quick demo", id="run_demo_quick", group=RUN),
+    Binding("X", "app.run('demo', False)", "Full demo", id="run_demo", group=RUN),
+    Binding("t", "app.run('test')", "Tests", id="run_tests", group=RUN),
 ]
 
 BROWSE_BINDINGS = [
     Binding("f", "toggle_done", "Hide done", id="filter_done"),
-    Binding("k", "cycle_kind", "Kind filter", id="filter_kind"),
+    Binding("K", "pick_kind", "Kinds", id="filter_kind"),
+]
+
+TREE_BINDINGS = [
+    Binding("left", "fold", "Fold, or go to the parent", show=False, id="tree_fold"),
+    Binding("right", "unfold", "Unfold, or go to the first child", show=False, id="tree_unfold"),
 ]
 
 NOTES_BINDINGS = [
@@ -41,9 +59,29 @@ NOTES_BINDINGS = [
     Binding("ctrl+s", "save", "Save", id="save_notes"),
 ]
 
+CONFLICT_BINDINGS = [
+    Binding("ctrl+k", "keep_mine", "Keep mine", id="conflict_keep_mine", priority=True),
+    Binding("ctrl+t", "keep_theirs", "Keep theirs", id="conflict_keep_theirs", priority=True),
+    Binding("ctrl+b", "keep_both", "Keep both", id="conflict_keep_both", priority=True),
+]
+
 PATH_BINDINGS = [Binding("escape", "dismiss", "Close", id="close_path")]
 
 HELP_BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close", id="close_help")]
 
-ALL_BINDINGS = APP_BINDINGS + BROWSE_BINDINGS + NOTES_BINDINGS + PATH_BINDINGS + HELP_BINDINGS
+PICKER_BINDINGS = [Binding("escape", "dismiss", "Close", id="close_picker")]
+
+CONFIRM_BINDINGS = [
+    Binding("y", "answer(True)", "Yes", id="confirm_yes"),
+    Binding("n,escape", "answer(False)", "No", id="confirm_no"),
+]
+
+# (section, bindings) as the help screen and the README list them.
+SECTIONS = [
+    ("On a highlighted node", NODE_BINDINGS), ("Everywhere", APP_BINDINGS), ("Browse", BROWSE_BINDINGS),
+    ("Topic tree", TREE_BINDINGS), ("Notes editor", NOTES_BINDINGS), ("Note changed elsewhere", CONFLICT_BINDINGS),
+    ("Learning path", PATH_BINDINGS), ("Kind picker", PICKER_BINDINGS), ("Questions", CONFIRM_BINDINGS),
+    ("This help", HELP_BINDINGS),
+]
+ALL_BINDINGS = [b for _, bindings in SECTIONS for b in bindings]
 BINDING_IDS = {b.id for b in ALL_BINDINGS if b.id}

@@ -16,7 +16,28 @@ from ..errors import UserError
 from ..impl_meta import IMPLEMENTATIONS_ROOT, ImplementationMeta, MetaError, discover
 
 if TYPE_CHECKING:  # the graph libraries load in the start-up worker, after the first paint
+    from ..store.api import Change
     from .viewmodel import GraphView, Relation
+
+
+@dataclass(frozen=True)
+class EditedNote:
+    """The version of a note an editor works on: saving checks nobody changed it since."""
+
+    node_id: str
+    uid: str | None
+    body: str
+    updated_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Undone:
+    """What an undo did: the mark it was for, whether it changed anything, and any later change
+    made elsewhere that stopped it (then nothing was written)."""
+
+    mark: Any
+    changed: bool = False
+    since: Any = None
 
 
 @dataclass
@@ -28,7 +49,7 @@ class NodeDetails:
     started: Any = None
     finished: Any = None
     updated: Any = None
-    counts: tuple[int, int] | None = None
+    counts: Any = None  # a membership.Tally, for topics
     relations: list[Relation] = field(default_factory=list)
     notes: list[Any] = field(default_factory=list)
     implementation: ImplementationMeta | None = None
@@ -47,7 +68,8 @@ class Session:
         self.progress: dict[str, str] = {}
         self.implementations: dict[str, ImplementationMeta] = {}
         self.problems: list[str] = []
-        self._undo: list[list[str]] = []
+        self._undo: list[Change] = []
+        self._watch = None
 
     # loading -----------------------------------------------------------------
     def load(self) -> None:
@@ -87,28 +109,84 @@ class Session:
         """Units are marked; topics with items are tracked through those items."""
         return node_id in self.graph.nodes and self.graph.is_unit(node_id)
 
-    def mark(self, node_id: str, status: str, at: datetime | None = None) -> bool:
-        """Set one unit's status; False when it already had it."""
+    def mark(self, node_id: str, status: str, at: datetime | None = None) -> Change | None:
+        """Set one unit's status; None when it already had it. The mark joins this session's undo list."""
         if not self.markable(node_id):
             raise UserError("a topic is tracked through its items: mark those instead")
-        changes = self.store.mark(node_id, status, at=at)
-        if not any(c.changed for c in changes):
-            return False
+        change = self.store.mark(node_id, status, at=at)[0]
+        if not change.changed:
+            return None
         self.progress[node_id] = status
-        self._undo.append([node_id])
-        return True
+        self._undo.append(change)
+        return change
 
-    def undo(self, fallback: str | None = None) -> list[str]:
-        """Revert this session's latest mark (or, with none left, the fallback node's last change)."""
-        ids = self._undo.pop() if self._undo else ([fallback] if fallback in self.graph.nodes else [])
-        if not ids:
-            return []
-        changed = []
-        for change in self.store.undo(ids):
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def undo(self, *, anyway: bool = False) -> Undone:
+        """Revert this session's latest mark, only if it is still the node's latest change.
+
+        When something else (another window, ``tracker mark``) changed the node
+        since, nothing is written: the result says what that change was, and
+        ``anyway=True`` then sets the node back to what it was before this
+        session's mark (a new mark, so the other change stays in the history).
+        """
+        if not self._undo:
+            return Undone(None)
+        mine = self._undo[-1]
+        latest = self.latest_change(mine.node_id)
+        if latest is not None and latest.id != mine.history_id:
+            if not anyway:
+                return Undone(mine, since=latest)
+            self._undo.pop()
+            change = self.store.mark(mine.node_id, mine.from_status)[0]
+            self.progress[mine.node_id] = change.to_status
+            return Undone(mine, changed=change.changed)
+        self._undo.pop()
+        changed = False
+        for change in self.store.undo([mine.node_id]):
             if change.changed:
                 self.progress[change.node_id] = change.to_status
-                changed.append(change.node_id)
-        return changed
+                changed = True
+        return Undone(mine, changed=changed)
+
+    def latest_change(self, node_id: str):
+        """The node's latest status change that stands (not an undo, not undone), or None."""
+        standing = [h for h in self.store.history([node_id]) if not h.is_undo and h.undone_at is None]
+        return standing[-1] if standing else None
+
+    # other processes ----------------------------------------------------------------
+    def watch_database(self) -> bool:
+        """Start noticing other processes' writes; False where that is not possible (not a SQLite file)."""
+        from .watch import DatabaseWatch
+
+        self._watch = DatabaseWatch.open(getattr(self.ctx.args, "db", None))
+        return self._watch is not None
+
+    def close(self) -> None:
+        if self._watch is not None:
+            self._watch.close()
+            self._watch = None
+
+    def changes_elsewhere(self) -> list[str] | None:
+        """None when the database is as last seen (one cheap pragma); else the nodes whose status moved.
+
+        The list may be empty: something else changed (a note, a run).
+        """
+        watch = self._watch
+        if watch is None or not watch.changed():
+            return None
+        statuses = watch.statuses()
+        if statuses is None:
+            return []
+        moved = [n for n in set(statuses) | set(self.progress) if statuses.get(n, "unread") != self.status(n)]
+        for node_id in moved:
+            if node_id in statuses:
+                self.progress[node_id] = statuses[node_id]
+            else:
+                self.progress.pop(node_id, None)
+        return [n for n in moved if self.view is not None and n in self.graph.nodes]
 
     # questions -----------------------------------------------------------------
     def ready(self, limit: int = 50) -> list[str]:
@@ -157,19 +235,32 @@ class Session:
         return info
 
     # notes ------------------------------------------------------------------------
-    def editable_note(self, node_id: str) -> tuple[str | None, str]:
-        """The note the editor works on: the node's latest one (uid, body), or (None, "") for a new one."""
+    def editable_note(self, node_id: str) -> EditedNote:
+        """The note the editor works on: the node's latest one, or a new one."""
         notes = self.store.notes(self.view.stored_ids(node_id))
-        return (notes[-1].uid, notes[-1].body) if notes else (None, "")
+        if not notes:
+            return EditedNote(node_id, None, "", None)
+        return EditedNote(node_id, notes[-1].uid, notes[-1].body, notes[-1].updated_at)
 
-    def save_note(self, node_id: str, uid: str | None, body: str) -> str | None:
-        """Write the editor's text; creates the note on its first non-blank keystroke. Returns its uid."""
-        if uid is not None:
-            self.store.update_note(uid, body)
-            return uid
+    def save_note(self, note: EditedNote, body: str) -> EditedNote:
+        """Write the editor's text over the version it was opened on; creates the note on its first
+        non-blank keystroke.
+
+        A note changed elsewhere meanwhile raises ``NoteConflict`` (both
+        versions in it); nothing is overwritten.
+        """
+        if note.uid is not None:
+            saved = self.store.update_note(note.uid, body, expected_updated_at=note.updated_at)
+            return EditedNote(note.node_id, note.uid, body, saved.updated_at)
         if not body.strip():
-            return None
-        return self.store.add_note(node_id, body).uid
+            return note
+        saved = self.store.add_note(note.node_id, body)
+        return EditedNote(note.node_id, saved.uid, body, saved.updated_at)
+
+    def add_note(self, node_id: str, body: str) -> EditedNote:
+        """Keep a text as a note of its own (a version nobody chose to drop)."""
+        saved = self.store.add_note(node_id, body)
+        return EditedNote(node_id, saved.uid, body, saved.updated_at)
 
     # dashboard ----------------------------------------------------------------------
     def dashboard(self, today: date) -> dict[str, Any]:

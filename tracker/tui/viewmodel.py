@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..graph import queries
+from ..graph import membership, queries
+from ..graph.membership import Tally
 from ..graph.model import DONE_STATUSES, PART_OF, RELATED, REQUIRES, Node, TopicGraph, sort_key
 
 UNFILED = "~unfiled"  # a pseudo-topic holding items filed under no topic (not a valid graph id)
@@ -87,16 +88,19 @@ class GraphView:
         if topic_id == UNFILED:
             return list(self.orphans)
         if topic_id not in self._items:
-            self._items[topic_id] = queries.items_under(self.tg, topic_id)
+            self._items[topic_id] = membership.items_of(self.tg, topic_id)
         return self._items[topic_id]
 
-    def counts(self, topic_id: str, progress: Mapping[str, str]) -> tuple[int, int]:
-        items = self.items(topic_id)
-        return sum(progress.get(i) in DONE_STATUSES for i in items), len(items)
+    def counts(self, topic_id: str, progress: Mapping[str, str]) -> Tally:
+        """Read (done), reading, skipped and all items of a topic, as ``tracker stats`` counts them."""
+        return membership.tally(self.items(topic_id), progress)
 
-    def kinds(self) -> list[str]:
-        """Kinds of the units in the graph, for the kind filter's cycle."""
-        return sorted({n.kind for n in self.tg.nodes.values() if self.tg.is_unit(n.id)})
+    def kinds(self) -> list[tuple[str, int]]:
+        """The kinds of the items in the graph with how many of each, most common first (the kind picker)."""
+        from collections import Counter
+
+        found = Counter(self.tg.nodes[i].kind for i in membership.all_items(self.tg))
+        return sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
 
     def stored_ids(self, node_id: str) -> list[str]:
         """The node's id and the old ids the store may still hold its records under."""

@@ -7,13 +7,13 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Tree
 
-from ..bindings import BROWSE_BINDINGS
+from ..bindings import BROWSE_BINDINGS, NODE_BINDINGS
 from ..widgets.node_details import NodeDetails
 from ..widgets.topic_tree import TopicTree
 
 
 class BrowseScreen(Screen):
-    BINDINGS = BROWSE_BINDINGS
+    BINDINGS = NODE_BINDINGS + BROWSE_BINDINGS
     TITLE = "Browse"
 
     def compose(self) -> ComposeResult:
@@ -22,6 +22,14 @@ class BrowseScreen(Screen):
             yield TopicTree(id="topics")
             yield NodeDetails(id="details")
         yield Footer()
+
+    def highlighted_node(self) -> str | None:
+        """The tree's cursor row now (the node keys act on it, whichever pane has focus)."""
+        trees = self.query(TopicTree)
+        if not trees or trees.first().filter is None:
+            return None
+        row = trees.first().cursor_node
+        return row.data if row is not None else None
 
     @property
     def tree(self) -> TopicTree:
@@ -86,19 +94,25 @@ class BrowseScreen(Screen):
         if tree.filter is not None:
             tree.populate(replace(tree.filter, hide_done=not tree.filter.hide_done))
 
-    def action_cycle_kind(self) -> None:
-        from dataclasses import replace
+    def action_pick_kind(self) -> None:
+        from .kind_picker import KindPicker
 
         tree = self.tree
         if tree.filter is None:
             return
-        kinds = [None, *self.app.session.view.kinds()]
-        following = kinds[(kinds.index(tree.filter.kind) + 1) % len(kinds)] if tree.filter.kind in kinds else None
-        tree.populate(replace(tree.filter, kind=following))
-        self.app.notify(f"showing {following or 'every kind'}", markup=False)
+
+        def picked(kind: str | None) -> None:
+            from dataclasses import replace
+
+            if kind is None or tree.filter is None:
+                return
+            tree.populate(replace(tree.filter, kind=kind or None))
+            self.app.notify(f"showing {kind or 'every kind'}", markup=False)
+
+        self.app.push_screen(KindPicker(self.app.session.view.kinds(), tree.filter.kind), picked)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("toggle_done", "cycle_kind"):
+        if action in ("toggle_done", "pick_kind"):
             return True if self.app.session.loaded else None
         return True
 

@@ -22,7 +22,9 @@ class DashboardScreen(Screen):
         with VerticalScroll(id="dashboard"):
             yield Static(id="overall")
             yield Static(id="figures")
-            yield Static(Text("Reads per week", style="bold"), classes="section")
+            yield Static(Text.assemble(("Reads per week", "bold"),
+                                       ("  items read that are still read, by the week of that read", "dim")),
+                         classes="section")
             yield Sparkline([], id="weekly")
             yield Static(id="weeks")
             yield Static(Text("Topics", style="bold"), classes="section")
@@ -65,7 +67,7 @@ class DashboardScreen(Screen):
         overall = Text("Overall   ", style="bold")
         overall.append_text(bar(done_of(totals), totals["total"], width=40))
         percent = 100 * done_of(totals) / totals["total"] if totals["total"] else 0
-        overall.append(f"  {done_of(totals)} of {totals['total']} done ({percent:.0f}%)", style="cyan")
+        overall.append(f"  {done_of(totals)} of {totals['total']} read ({percent:.0f}%)", style="cyan")
         overall.append(f"   {totals['read']} read · {totals['skipped']} skipped · {totals['reading']} reading",
                        style="dim")
         self.query_one("#overall", Static).update(overall)

@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ..bindings import APP_BINDINGS, BROWSE_BINDINGS, HELP_BINDINGS, NOTES_BINDINGS, PATH_BINDINGS
+from ..bindings import HELP_BINDINGS, SECTIONS
 from ..settings import keymap_path, settings_path
 
 
@@ -28,9 +28,9 @@ class HelpScreen(ModalScreen):
         table.add_column("Key", style="bold cyan", no_wrap=True)
         table.add_column("Does")
         table.add_column("Binding id", style="dim", no_wrap=True)
-        for section, bindings in (("Everywhere", APP_BINDINGS), ("Browse", BROWSE_BINDINGS),
-                                  ("Notes editor", NOTES_BINDINGS), ("Learning path", PATH_BINDINGS),
-                                  ("This help", HELP_BINDINGS)):
+        table.add_row(Text("Moving"), Text("Arrows move; Left/Right fold and unfold the tree; Enter opens; "
+                                           "Tab moves between panes"), Text(""))
+        for section, bindings in SECTIONS:
             table.add_row(Text(section, style="bold underline"), "", "")
             for binding in bindings:
                 keys = keymap.get(binding.id, binding.key)

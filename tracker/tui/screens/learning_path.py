@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from ..bindings import PATH_BINDINGS
+from ..bindings import NODE_BINDINGS, PATH_BINDINGS
 from ..literal import literal
 from ..widgets.node_list import NodeList
 
@@ -15,8 +15,11 @@ from ..widgets.node_list import NodeList
 class LearningPathScreen(Screen):
     """A full screen, not a modal one: the app's mark keys must keep working on the steps."""
 
-    BINDINGS = PATH_BINDINGS
+    BINDINGS = NODE_BINDINGS + PATH_BINDINGS
     TITLE = "Learning path"
+
+    def highlighted_node(self) -> str | None:
+        return self.query_one(NodeList).highlighted_node()
 
     def __init__(self, target: str) -> None:
         super().__init__()

@@ -7,13 +7,18 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from ..bindings import NODE_BINDINGS
 from ..widgets.node_list import NodeList
 
 LIMIT = 50
 
 
 class NextUpScreen(Screen):
+    BINDINGS = NODE_BINDINGS
     TITLE = "Next up"
+
+    def highlighted_node(self) -> str | None:
+        return self.query_one(NodeList).highlighted_node()
 
     def compose(self) -> ComposeResult:
         yield Header()

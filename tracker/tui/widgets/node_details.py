@@ -15,10 +15,12 @@ from textual.widgets.option_list import Option
 
 from ...cli.render import STATUS_MARKS, STATUS_STYLES
 from ..literal import literal, literal_block, local_date
+from .counter import counter
 
 RELATION_STYLES = {"requires": "bold magenta", "inherited": "magenta", "needed by": "blue", "related": "cyan",
                    "link": "bold blue"}
 NO_NOTES = "*No notes yet: press **e** to write one.*"
+MORE = "more"
 
 
 def _row(label: str, value: Text | str, style: str = "") -> Text:
@@ -28,41 +30,74 @@ def _row(label: str, value: Text | str, style: str = "") -> Text:
 
 
 class RelationList(OptionList):
-    """Prerequisites, dependents, related nodes and links; Enter jumps to a node or opens a link."""
+    """Prerequisites, dependents and related nodes; Enter jumps to a node.
 
-    def show(self, relations) -> None:
+    Sized to its rows up to ``SHOWN`` of them, then a "+N more" row that
+    shows the rest: nothing below it (code, notes) is pushed out of reach.
+    """
+
+    SHOWN = 8
+    relations: list = []
+    expanded = False
+
+    def show(self, relations, *, expanded: bool = False) -> None:
         self.relations = list(relations)
+        self.expanded = expanded
         session = self.app.session
         view = session.view
         self.clear_options()
+        shown = self.relations if expanded or len(self.relations) <= self.SHOWN + 1 else self.relations[:self.SHOWN]
         options = []
-        for index, rel in enumerate(self.relations):
+        for index, rel in enumerate(shown):
             line = Text(f"{rel.kind:<10}", style=RELATION_STYLES.get(rel.kind, ""))
-            if rel.kind == "link":
-                if rel.title:
-                    line.append_text(literal(rel.title + "  ", "bold"))
-                line.append_text(literal(rel.target, "underline"))
-            elif view.is_group(rel.target):  # a topic: its progress instead of a status
-                done, total = view.counts(rel.target, session.progress)
-                line.append(f"[{done}/{total}] ", style="green" if total and done == total else "cyan")
+            if view.is_group(rel.target):  # a topic: its progress instead of a status
+                line.append_text(counter(view.counts(rel.target, session.progress)))
+                line.append(" ")
+                line.append_text(literal(rel.title, "bold"))
             else:
                 line.append(STATUS_MARKS.get(rel.status, "[ ]") + " ", style=STATUS_STYLES.get(rel.status, ""))
                 line.append_text(literal(rel.title))
-                if rel.via:
-                    line.append_text(literal(f"  (via {rel.via})", "dim"))
-                if rel.reason:
-                    line.append_text(literal(f"  {rel.reason}", "italic dim"))
+            if rel.via:
+                line.append_text(literal(f"  (via {rel.via})", "dim"))
+            if rel.reason:
+                line.append_text(literal(f"  {rel.reason}", "italic dim"))
+            options.append(Option(line, id=str(index)))
+        hidden = len(self.relations) - len(shown)
+        if hidden:
+            options.append(Option(Text(f"+{hidden} more (Enter shows them)", style="dim italic"), id=MORE))
+        self.add_options(options)
+        self.display = bool(options)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id == MORE:
+            self.show(self.relations, expanded=True)
+            self.highlighted = self.SHOWN
+            return
+        self.app.jump_to(self.relations[int(event.option.id)].target)
+
+
+class LinkList(OptionList):
+    """The node's links, near the top of the details; Enter opens one (http and https only)."""
+
+    links: list = []
+
+    def show(self, links) -> None:
+        self.links = list(links)
+        self.clear_options()
+        options = []
+        for index, rel in enumerate(self.links):
+            line = Text(f"{'link':<10}", style=RELATION_STYLES["link"])
+            if rel.title:
+                line.append_text(literal(rel.title + "  ", "bold"))
+            line.append_text(literal(rel.target, "underline"))
             options.append(Option(line, id=str(index)))
         self.add_options(options)
         self.display = bool(options)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        rel = self.relations[int(event.option.id)]
-        if rel.kind == "link":
-            self.app.open_link(rel.target)
-        else:
-            self.app.jump_to(rel.target)
+        self.app.open_link(self.links[int(event.option.id)].target)
 
 
 class NodeDetails(VerticalScroll):
@@ -73,6 +108,7 @@ class NodeDetails(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static(id="details-title")
+        yield LinkList(id="links")
         yield Static(id="details-facts")
         yield RelationList(id="relations")
         yield Static(id="details-code")
@@ -89,7 +125,8 @@ class NodeDetails(VerticalScroll):
         self.border_title = "Topic" if view.is_group(node_id) else "Details"
         self.query_one("#details-title", Static).update(literal(view.title(node_id), "bold"))
         self.query_one("#details-facts", Static).update(self._facts(info))
-        self.query_one(RelationList).show(info.relations)
+        self.query_one(LinkList).show([r for r in info.relations if r.kind == "link"])
+        self.query_one(RelationList).show([r for r in info.relations if r.kind != "link"])
         self.query_one("#details-code", Static).update(self._code(info))
         notes = "\n\n---\n\n".join(literal_block(n.body) for n in info.notes) or NO_NOTES
         self._show_notes(notes)
@@ -109,14 +146,12 @@ class NodeDetails(VerticalScroll):
     def _facts(self, info) -> Text:
         session = self.app.session
         if info.node_id not in session.graph.nodes:
-            done, total = info.counts
-            return _row("progress", f"{done}/{total} done")
+            return _row("progress", counter(info.counts) + Text(" items read", style="dim"))
         node = session.graph.nodes[info.node_id]
         lines = [Text.assemble((node.kind, "cyan"), (f"  {node.year}" if node.year else ""),
                                (f"  id {node.id}", "dim"))]
         if info.counts is not None:
-            done, total = info.counts
-            lines.append(_row("progress", f"{done}/{total} items done"))
+            lines.append(_row("progress", counter(info.counts) + Text(" items read", style="dim")))
         else:
             status = Text(info.status, style=STATUS_STYLES.get(info.status, "") or "bold")
             for label, moment in (("started", info.started), ("finished", info.finished)):

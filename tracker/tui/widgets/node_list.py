@@ -35,6 +35,10 @@ class NodeList(OptionList):
 
     _last_index = 0
 
+    def highlighted_node(self) -> str | None:
+        option = self.highlighted_option
+        return option.id if option is not None else None
+
     def show(self, node_ids: list[str]) -> None:
         highlighted = self.highlighted_option.id if self.highlighted_option is not None else None
         session = self.app.session

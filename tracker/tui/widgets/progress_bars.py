@@ -16,7 +16,8 @@ def bar(done: int, total: int, width: int = BAR_WIDTH) -> Text:
 
 
 def done_of(entry: dict) -> int:
-    return entry["read"] + entry["skipped"]
+    """Done means read (``tracker.graph.membership``); skipped items are shown apart."""
+    return entry["read"]
 
 
 def progress_line(title: str, entry: dict, indent: int = 0) -> Text:
@@ -27,6 +28,8 @@ def progress_line(title: str, entry: dict, indent: int = 0) -> Text:
     line = literal(f"{name:<{TITLE_WIDTH}} ", "bold" if indent == 0 else "")
     line.append_text(bar(done_of(entry), entry["total"]))
     line.append(f" {done_of(entry):>4}/{entry['total']:<4}", style="cyan")
+    if entry.get("skipped"):
+        line.append(f" +{entry['skipped']} skipped", style="dim")
     if entry.get("reading"):
         line.append(f" {entry['reading']} reading", style="yellow")
     return line

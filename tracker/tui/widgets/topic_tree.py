@@ -3,7 +3,8 @@
 The graph is a DAG, so one item can sit under several topics; it gets a row
 under each (``_rows`` keeps them all, so a mark relabels every copy).
 Children are added when a topic is first expanded. Filters rebuild the tree
-and re-open what was open.
+and re-open what was open. A label too long for the pane loses the end of
+its title to an ellipsis, never its status mark or its counter.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from ...cli.render import STATUS_MARKS, STATUS_STYLES
+from ..bindings import TREE_BINDINGS
 from ..literal import literal
+from .counter import counter
 
 if TYPE_CHECKING:
     from ..viewmodel import Filter
@@ -26,6 +29,8 @@ Path = tuple[str, ...]
 class TopicTree(Tree[str]):
     """Rows carry node ids as data; the app's session answers everything else."""
 
+    BINDINGS = TREE_BINDINGS
+
     def __init__(self, **kwargs) -> None:
         super().__init__("Topics", **kwargs)
         self.show_root = False
@@ -34,6 +39,7 @@ class TopicTree(Tree[str]):
         self._rows: dict[str, list[TreeNode[str]]] = {}
         self._filled: set[int] = set()
         self._open: set[Path] = set()
+        self._kept: dict[str, tuple[int, int]] = {}  # node id -> cells before and after its title
 
     @property
     def session(self):
@@ -44,16 +50,57 @@ class TopicTree(Tree[str]):
         session = self.session
         view = session.view
         if view.is_group(node_id):
-            done, total = view.counts(node_id, session.progress)
-            label = literal(view.title(node_id), "bold")
-            label.append(f"  {done}/{total}", style="green" if total and done == total else "cyan")
-            return label
-        node = session.graph.nodes[node_id]
-        status = session.status(node_id)
-        label = Text(STATUS_MARKS[status] + " ", style=STATUS_STYLES[status])
-        label.append_text(literal(node.title))
-        label.append(f"  {node.kind}", style="dim")
-        return label
+            head = Text("")
+            title = literal(view.title(node_id), "bold")
+            tail = Text("  ").append_text(counter(view.counts(node_id, session.progress)))
+        else:
+            node = session.graph.nodes[node_id]
+            status = session.status(node_id)
+            head = Text(STATUS_MARKS[status] + " ", style=STATUS_STYLES[status])
+            title = literal(node.title)
+            tail = Text(f"  {node.kind}", style="dim")
+        self._kept[node_id] = (head.cell_len, tail.cell_len)
+        return Text.assemble(head, title, tail)
+
+    def render_label(self, node: TreeNode[str], base_style, style) -> Text:
+        """The label, its title cut with an ellipsis to fit the pane (the mark and counter stay whole)."""
+        text = super().render_label(node, base_style, style)
+        kept = self._kept.get(node.data) if node.data is not None else None
+        depth, row = 0, node
+        while row.parent is not None:
+            depth, row = depth + 1, row.parent
+        room = self.scrollable_content_region.width - self.guide_depth * depth
+        if kept is None or room <= 0 or text.cell_len <= room:
+            return text
+        head, tail = kept  # both plain ASCII (a status mark, a counter or a kind): cells are characters
+        start = len(text) - len(node.label) + head
+        title_room = room - (text.cell_len - (text[start:len(text) - tail]).cell_len)
+        if title_room < 2:
+            return text
+        title = text[start:len(text) - tail]
+        title.truncate(title_room, overflow="ellipsis")
+        return Text.assemble(text[:start], title, text[len(text) - tail:])
+
+    # keys -----------------------------------------------------------------------------
+    def action_fold(self) -> None:
+        """Left: fold an open topic, else go up to the parent row."""
+        row = self.cursor_node
+        if row is None:
+            return
+        if row.allow_expand and row.is_expanded:
+            row.collapse()
+        elif row.parent is not None and row.parent is not self.root:
+            self.move_cursor(row.parent)
+
+    def action_unfold(self) -> None:
+        """Right: unfold a folded topic, else go down to its first row."""
+        row = self.cursor_node
+        if row is None or not row.allow_expand:
+            return
+        if not row.is_expanded:
+            row.expand()
+        elif row.children:
+            self.move_cursor(row.children[0])
 
     # building ---------------------------------------------------------------------
     def populate(self, filt: Filter | None = None) -> None:
