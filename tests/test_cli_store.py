@@ -11,6 +11,7 @@ from datetime import date, timedelta
 import pytest
 
 from tracker.cli.main import main
+from tracker.store.vocabulary import SCHEMA_HEAD
 
 GRAPH = """
 list: {id: journey, title: Deep Learning Journey, file: journey.md}
@@ -197,7 +198,7 @@ def test_renamed_node_keeps_its_progress_and_orphans_are_reported_and_reattached
     assert [n["body"] for n in as_json(cli("notes", "transformer", "--json", graph_dir=renamed))] == [
         "multi-head attention"]
     report = as_json(cli("doctor", "--json", graph_dir=renamed))
-    assert (report["schema"], report["integrity_problems"], report["orphans"]) == ("0002", [], [])
+    assert (report["schema"], report["integrity_problems"], report["orphans"]) == (SCHEMA_HEAD, [], [])
     assert [(r["node_id"], r["current_id"]) for r in report["renamed"]] == [
         ("attention-is-all-you-need", "transformer")]
 

@@ -126,3 +126,113 @@ def test_invalid_backups_are_refused_with_the_place(tmp_path, content, message):
 def test_missing_backup_file(tmp_path):
     with pytest.raises(StoreError, match="no backup file"):
         read_backup(tmp_path / "none.json")
+
+
+# strict validation (issue 12 item 13) ---------------------------------------------
+
+def backup_text(**sections) -> str:
+    return json.dumps({"format": FORMAT, "version": VERSION, **sections})
+
+
+GOOD_RUN = {"node_id": "a", "slug": "s", "kind": "demo", "started_at": "2024-01-01T00:00:00+00:00",
+            "outcome": "passed"}
+GOOD_HISTORY = {"node_id": "a", "at": "2024-01-01T00:00:00+00:00", "from_status": "unread", "to_status": "read"}
+
+
+@pytest.mark.parametrize("content, message", [
+    ('{"format": "tracker-backup", "version": true}', r"version: True is not a backup format version"),
+    ('{"format": "tracker-backup", "version": "1"}', r"version: '1' is not a backup format version"),
+    (backup_text(history=[dict(GOOD_HISTORY, is_undo="false")]),
+     r"history\[0\].is_undo: 'false' is not a valid boolean"),
+    (backup_text(history=[GOOD_HISTORY, dict(GOOD_HISTORY, node_id=["a"])]),
+     r"history\[1\].node_id: \['a'\] is not a valid string"),
+    (backup_text(notes=[{"uid": "u", "node_id": "a", "body": "b", "created_at": "0001-01-01T00:00:00+05:00"}]),
+     r"notes\[0\].created_at: '0001-01-01T00:00:00\+05:00' is out of range"),
+    (backup_text(notes=[{"uid": "u", "node_id": "a", "body": "b", "created_at": "2024-02-30T00:00:00"}]),
+     r"notes\[0\].created_at: '2024-02-30T00:00:00' is not an ISO time"),
+    (backup_text(runs=[dict(GOOD_RUN, metrics=[1, 2])]), r"runs\[0\].metrics: \[1, 2\] is not an object"),
+    (backup_text(runs=[dict(GOOD_RUN, metrics={"loss": {"deep": 1}})]),
+     r"runs\[0\].metrics: it has 'loss' = \{'deep': 1\}: a metric must be a number"),
+    (backup_text(runs=[dict(GOOD_RUN, exit_code="0")]), r"runs\[0\].exit_code: '0' is not a valid integer"),
+    (backup_text(runs=[GOOD_RUN, GOOD_RUN, dict(GOOD_RUN, outcome="won")]), r"runs\[2\].outcome: 'won' is not one of"),
+    (backup_text(progress=[{"node_id": "", "status": "read", "updated_at": "2024-01-01T00:00:00"}]),
+     r"progress\[0\].node_id: must not be empty"),
+    (backup_text(progress=[{"node_id": "a", "status": "read", "updated_at": "2024-01-01T00:00:00", "colour": 1}]),
+     r"progress\[0\].colour: unknown field"),
+    (backup_text(progress=["a"]), r"progress\[0\]: 'a' is not an object"),
+    ('{"format": "tracker-backup", "version": 1, "runs": [{"metrics": ' + '[' * 100_000 + ']' * 100_000 + '}]}',
+     "JSON nested too deeply to read"),
+])
+def test_malformed_backups_name_the_first_bad_record_and_change_nothing(tmp_path, content, message):
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    with open_store(tmp_path / "t.db") as store:
+        store.mark("keep", "read", at=T0)
+        before = dump(store)
+        with pytest.raises(StoreError, match=message) as caught:
+            restore(store, read_backup(path))
+        assert str(caught.value).startswith(f"{path}: ") and "\n" not in str(caught.value)
+        assert sections(dump(store)) == sections(before)
+
+
+def test_valid_backup_values_keep_their_types(tmp_path):
+    path = tmp_path / "ok.json"
+    path.write_text(backup_text(history=[dict(GOOD_HISTORY, is_undo=False)],
+                                runs=[dict(GOOD_RUN, exit_code=0, metrics={"acc": 1, "loss": 0.5, "note": None})],
+                                notes=[{"uid": "u", "node_id": "a", "body": "", "created_at": "2024-01-01T05:00:00+05:00"}]))
+    data = read_backup(path)
+    assert data["history"][0]["is_undo"] is False
+    assert data["runs"][0]["metrics"] == {"acc": 1, "loss": 0.5, "note": None}
+    assert data["notes"][0]["created_at"] == data["notes"][0]["updated_at"] == datetime(2024, 1, 1, tzinfo=timezone.utc)
+
+
+# restore after doctor --reattach (issue 12 item 11) -----------------------------------
+
+def test_restore_after_reattach_maps_the_old_id_and_duplicates_nothing(source, tmp_path):
+    source.mark("lstm-paper", "reading", at=T0 + timedelta(days=2))
+    path = tmp_path / "before-reattach.json"
+    write_backup(source, path)
+    source.reattach("attention", "transformer")
+    source.reattach("lstm-paper", "lstm")
+    before = sections(dump(source))
+    reads_before = len(source.read_times())
+
+    report = restore(source, read_backup(path))
+    assert report.moved == {"attention": "transformer", "lstm-paper": "lstm"}
+    assert sections(dump(source)) == before  # nothing added: no orphan back, no read counted twice
+    assert len(source.read_times()) == reads_before
+    assert "attention" not in source.node_ids() and "lstm-paper" not in {r.node_id for r in source.runs()}
+    counts = report.to_json()
+    assert counts["history"] == {"added": 0, "updated": 0, "kept": 0, "unchanged": 5}
+    assert counts["runs"] == {"added": 0, "updated": 0, "kept": 0, "unchanged": 1}
+
+
+def test_restore_still_adds_records_of_ids_the_database_never_had(source, tmp_path):
+    path = tmp_path / "b.json"
+    write_backup(source, path)
+    with open_store(tmp_path / "other.db") as other:
+        other.mark("transformer", "read", at=T0)  # same time and change as nothing in the backup
+        report = restore(other, read_backup(path))
+        assert report.moved == {}
+        assert report.to_json()["history"]["added"] == 4
+        assert {"attention", "resnet", "transformer"} <= other.node_ids()
+
+
+# backups of rows that do not parse (issue 12 item 12) ----------------------------------
+
+def test_backup_of_unparsable_rows_keeps_their_values_as_they_are(source, tmp_path):
+    import sqlite3
+
+    with sqlite3.connect(source.target.path) as conn:
+        conn.execute("UPDATE progress SET updated_at = 'not a time' WHERE node_id = 'resnet'")
+        conn.execute("UPDATE status_history SET at = 20240301 WHERE id = 1")
+        conn.execute("UPDATE runs SET metrics = '{not json'")
+    path = tmp_path / "b.json"
+    assert write_backup(source, path) == {"progress": 2, "history": 4, "notes": 2, "runs": 1}
+    data = json.loads(path.read_text())
+    assert data["progress"][1]["updated_at"] == "not a time"
+    assert data["history"][0]["at"] == 20240301
+    assert data["runs"][0]["metrics"] == "{not json"
+    assert data["progress"][0]["updated_at"] == (T0 + timedelta(days=1)).isoformat()  # good rows as before
+    with pytest.raises(StoreError, match=r"progress\[1\].updated_at: 'not a time' is not an ISO time"):
+        read_backup(path)

@@ -337,10 +337,14 @@ def cmd_restore(ctx) -> int:
     from ..store.backup import read_backup, restore
 
     data = read_backup(ctx.args.file)  # validated before the database is opened for writing
-    report = restore(ctx.store, data).to_json()
+    result = restore(ctx.store, data)
+    report = result.to_json()
     if ctx.json:
-        ctx.print_json(report)
+        ctx.print_json(dict(report, reattached=result.moved))
         return 0
+    for old, new in sorted(result.moved.items()):
+        ctx.console.print(Text("restored ") + safe(old, "bold") + Text(" under ") + safe(new, "bold")
+                          + Text("  (re-attached since the backup)", style="dim"))
     for name, counts in report.items():
         line = Text(f"{name:>9}: ", style="bold")
         line.append(f"{counts['added']} added, {counts['updated']} updated, "

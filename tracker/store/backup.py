@@ -4,7 +4,13 @@ Every record has a natural key that survives moving between databases
 (progress: node id; history: node, time, from, to; notes: uid; runs: slug,
 kind, node, start), so restoring the same file twice changes nothing, and a
 record that is newer in the database than in the backup is kept, not
-overwritten, and counted as such.
+overwritten, and counted as such. Records moved by ``doctor --reattach``
+after the backup was taken are recognised by everything but their node id,
+and the backup's old id is restored under the new one (``moved_ids``).
+
+A backup always works, even of a database with rows that do not parse: such
+values are written as they are stored. Restoring validates the whole file
+first (``backup_model``) and writes nothing unless every record is valid.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ import sqlalchemy as sa
 from .api import Store
 from .engine import SCHEMA_HEAD
 from .tables import Note, Progress, Run, StatusChange, utcnow
-from .vocabulary import RUN_KINDS, RUN_OUTCOMES, STATUSES, StoreError
+from .vocabulary import StoreError
 
 FORMAT = "tracker-backup"
 VERSION = 1
@@ -42,21 +48,18 @@ FIELDS = {
     "runs": ("node_id", "slug", "kind", "started_at", "ended_at", "exit_code", "outcome", "metrics",
              "claim", "verdict", "output_tail"),
 }
-REQUIRED = {
-    "progress": ("node_id", "status", "updated_at"),
-    "history": ("node_id", "at", "from_status", "to_status"),
-    "notes": ("uid", "node_id", "body", "created_at"),
-    "runs": ("node_id", "slug", "kind", "started_at", "outcome"),
-}
-CHOICES = {"status": STATUSES, "from_status": STATUSES, "to_status": STATUSES, "kind": RUN_KINDS,
-           "outcome": RUN_OUTCOMES}
+RAW_FIELDS = TIME_FIELDS | {"metrics"}  # read as stored, so a value that does not parse is still backed up
 
 
 @dataclass
 class RestoreReport:
-    """Per section: how many records were added, updated, kept (newer in the database) or unchanged."""
+    """Per section: how many records were added, updated, kept (newer in the database) or unchanged.
+
+    ``moved`` maps backup node ids to the ids their records were re-attached to since.
+    """
 
     counts: dict[str, Counter] = field(default_factory=lambda: {name: Counter() for name in TABLES})
+    moved: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, dict[str, int]]:
         keys = ("added", "updated", "kept", "unchanged")
@@ -65,8 +68,49 @@ class RestoreReport:
 
 # dumping ------------------------------------------------------------------
 
-def _to_json(value: Any) -> Any:
-    return value.astimezone(timezone.utc).isoformat() if isinstance(value, datetime) else value
+def stored_time_json(value: Any) -> Any:
+    """A stored time as ISO UTC text; a value that is not a time is returned as it is."""
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value)
+            value = parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        try:
+            return value.astimezone(timezone.utc).isoformat()
+        except OverflowError:
+            return value.isoformat()
+    return value
+
+
+def stored_json(value: Any) -> Any:
+    """Stored JSON text decoded; text that is not JSON is returned as it is."""
+    if isinstance(value, (str, bytes)):
+        try:
+            return json.loads(value)
+        except (ValueError, RecursionError):
+            return value if isinstance(value, str) else value.decode("utf-8", "replace")
+    return value
+
+
+def raw_columns(table, names: tuple[str, ...]) -> list:
+    """The columns, with times and JSON read as stored (no parsing that could fail)."""
+    return [sa.type_coerce(getattr(table, f), sa.Text) if f in RAW_FIELDS else getattr(table, f) for f in names]
+
+
+def to_record(names: tuple[str, ...], row) -> dict[str, Any]:
+    """A database row as a backup record (times ISO where they parse, raw where they do not)."""
+    record = {}
+    for name, value in zip(names, row):
+        if name in TIME_FIELDS:
+            value = stored_time_json(value)
+        elif name == "metrics":
+            value = stored_json(value)
+        elif isinstance(value, bytes):
+            value = value.decode("utf-8", "replace")
+        record[name] = value
+    return record
 
 
 def dump(store: Store) -> dict[str, Any]:
@@ -75,23 +119,27 @@ def dump(store: Store) -> dict[str, Any]:
                             "created_at": utcnow().isoformat()}
     with store.session() as s:
         for name, table in TABLES.items():
-            columns = [getattr(table, f) for f in FIELDS[name]]
             order = table.node_id if name == "progress" else table.id
-            rows = s.execute(sa.select(*columns).order_by(order))
-            data[name] = [{f: _to_json(v) for f, v in zip(FIELDS[name], row)} for row in rows]
+            rows = s.execute(sa.select(*raw_columns(table, FIELDS[name])).order_by(order))
+            data[name] = [to_record(FIELDS[name], row) for row in rows]
     return data
 
 
 def write_backup(store: Store, path: str | os.PathLike[str]) -> dict[str, int]:
     """Write the backup next to its destination, then rename: the file is whole or untouched."""
     data = dump(store)
+    write_json_atomic(data, path, "backup")
+    return {name: len(data[name]) for name in TABLES}
+
+
+def write_json_atomic(data: dict[str, Any], path: str | os.PathLike[str], what: str) -> None:
     target = Path(path).expanduser()
     if not target.parent.is_dir():
-        raise StoreError(f"cannot write backup {target}: folder {target.parent} does not exist")
+        raise StoreError(f"cannot write {what} {target}: folder {target.parent} does not exist")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as err:
-        raise StoreError(f"cannot write backup {target}: {err.strerror}") from None
+        raise StoreError(f"cannot write {what} {target}: {err.strerror}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(data, fh, ensure_ascii=False, indent=1)
@@ -101,65 +149,52 @@ def write_backup(store: Store, path: str | os.PathLike[str]) -> dict[str, int]:
         os.replace(tmp, target)
     except OSError as err:
         Path(tmp).unlink(missing_ok=True)
-        raise StoreError(f"cannot write backup {target}: {err.strerror}") from None
+        raise StoreError(f"cannot write {what} {target}: {err.strerror}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return {name: len(data[name]) for name in TABLES}
 
 
 # reading and validating ----------------------------------------------------
 
 def read_backup(path: str | os.PathLike[str]) -> dict[str, list[dict[str, Any]]]:
     """Parse and fully validate a backup file before anything is written."""
+    from pydantic import ValidationError
+
+    from .backup_model import Backup, first_problem
+
     source = Path(path).expanduser()
     try:
         data = json.loads(source.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise StoreError(f"no backup file {source}") from None
+    except IsADirectoryError:
+        raise StoreError(f"cannot read backup {source}: it is a folder") from None
     except (OSError, UnicodeDecodeError) as err:
         raise StoreError(f"cannot read backup {source}: {getattr(err, 'strerror', None) or err}") from None
     except json.JSONDecodeError as err:
         raise StoreError(f"{source}: not a backup (invalid JSON at line {err.lineno})") from None
+    except RecursionError:
+        raise StoreError(f"{source}: not a backup (JSON nested too deeply to read)") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise StoreError(f"{source}: not a tracker backup")
-    if not isinstance(data.get("version"), int) or data["version"] > VERSION:
-        raise StoreError(f"{source}: backup format version {data.get('version')!r} is newer than this "
+    version = data.get("version")
+    if type(version) is not int or version < 1:
+        raise StoreError(f"{source}: version: {version!r} is not a backup format version (a whole number)")
+    if version > VERSION:
+        raise StoreError(f"{source}: backup format version {version!r} is newer than this "
                          f"tracker understands ({VERSION}); upgrade tracker")
-    return {name: _records(source, name, data.get(name, [])) for name in TABLES}
-
-
-def _records(source: Path, name: str, rows: Any) -> list[dict[str, Any]]:
-    if not isinstance(rows, list):
-        raise StoreError(f"{source}: {name} must be a list")
-    return [_record(source, f"{name}[{i}]", name, row) for i, row in enumerate(rows)]
-
-
-def _record(source: Path, where: str, name: str, row: Any) -> dict[str, Any]:
-    if not isinstance(row, dict):
-        raise StoreError(f"{source}: {where} must be an object")
-    missing = [f for f in REQUIRED[name] if row.get(f) in (None, "")]
-    if missing:
-        raise StoreError(f"{source}: {where}: missing {', '.join(missing)}")
-    record = {f: row.get(f) for f in FIELDS[name]}
-    for key, value in record.items():
-        if key in TIME_FIELDS and value is not None:
-            record[key] = _parse_time(source, f"{where}.{key}", value)
-        elif key in CHOICES and value not in CHOICES[key]:
-            raise StoreError(f"{source}: {where}.{key}: {value!r} is not one of {', '.join(CHOICES[key])}")
-    if name == "notes" and record["updated_at"] is None:
-        record["updated_at"] = record["created_at"]
-    if name == "history":
-        record["is_undo"] = bool(record["is_undo"])
-    return record
-
-
-def _parse_time(source: Path, where: str, value: Any) -> datetime:
     try:
-        parsed = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise StoreError(f"{source}: {where}: {value!r} is not an ISO time") from None
-    return parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed.astimezone(timezone.utc)
+        backup = Backup.model_validate(data)
+    except ValidationError as err:
+        raise StoreError(f"{source}: {first_problem(err)}") from None
+    except RecursionError:
+        raise StoreError(f"{source}: not a backup (JSON nested too deeply to read)") from None
+    sections = {name: [dict(record) for record in getattr(backup, name)] for name in TABLES}
+    for note in sections["notes"]:
+        if note["updated_at"] is None:
+            note["updated_at"] = note["created_at"]
+    return sections
 
 
 # restoring ----------------------------------------------------------------
@@ -174,6 +209,12 @@ def restore(store: Store, data: dict[str, list[dict[str, Any]]]) -> RestoreRepor
     """Merge a validated backup into the store in one transaction."""
     report = RestoreReport()
     with store.session(write=True) as s:
+        report.moved = moved_ids(s, data)
+        if report.moved:
+            data = {name: [dict(r, node_id=report.moved.get(r["node_id"], r["node_id"])) for r in rows]
+                    for name, rows in data.items()}
+            # the newest status of the ids that now coincide is the one restored
+            data["progress"] = sorted(data["progress"], key=lambda r: r["updated_at"], reverse=True)
         _restore_progress(s, data["progress"], report.counts["progress"])
         _restore_by_key(s, StatusChange, ("node_id", "at", "from_status", "to_status"), data["history"],
                         report.counts["history"])
@@ -181,6 +222,48 @@ def restore(store: Store, data: dict[str, list[dict[str, Any]]]) -> RestoreRepor
         _restore_by_key(s, Run, ("slug", "kind", "node_id", "started_at"), data["runs"], report.counts["runs"])
         _pause_for_tests()
     return report
+
+
+# A record without its node id: what still identifies it after a re-attach moved it.
+SIGNATURES = {
+    "progress": (Progress, ("status", "updated_at")),
+    "history": (StatusChange, ("at", "from_status", "to_status", "is_undo")),
+    "notes": (Note, ("uid",)),
+    "runs": (Run, ("slug", "kind", "started_at")),
+}
+
+
+def moved_ids(s, data: dict[str, list[dict[str, Any]]]) -> dict[str, str]:
+    """Backup node ids whose records the database now holds under another id (``doctor --reattach``).
+
+    An id is mapped only when nothing is stored under it any more (a
+    re-attach moves everything) and every moved record points to the same
+    new id; otherwise it is restored as it is.
+    """
+    stored = set().union(*(s.execute(sa.select(t.node_id).distinct()).scalars() for t, _ in SIGNATURES.values()))
+    votes: dict[str, set[str]] = {}
+    for name, (table, key) in SIGNATURES.items():
+        rows = [r for r in data[name] if r["node_id"] not in stored]
+        if not rows:
+            continue
+        in_db: dict[tuple, set[str]] = {}
+        for sig, node_id in _signed(s, table, key):
+            in_db.setdefault(sig, set()).add(node_id)
+        in_backup: dict[tuple, set[str]] = {}
+        for row in data[name]:
+            in_backup.setdefault(tuple(row[k] for k in key), set()).add(row["node_id"])
+        for row in rows:
+            sig = tuple(row[k] for k in key)
+            candidates = in_db.get(sig, set()) - in_backup[sig]
+            if len(candidates) == 1:
+                votes.setdefault(row["node_id"], set()).update(candidates)
+    return {old: next(iter(new)) for old, new in votes.items() if len(new) == 1}
+
+
+def _signed(s, table, key: tuple[str, ...]):
+    columns = [getattr(table, k) for k in key]
+    for row in s.execute(sa.select(*columns, table.node_id)):
+        yield tuple(row[:-1]), row[-1]
 
 
 def _restore_progress(s, rows: list[dict], counts: Counter) -> None:
