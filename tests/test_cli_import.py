@@ -74,3 +74,102 @@ def test_a_curated_requirement_against_the_lists_week_order_is_dropped_with_a_wa
     assert "layer.yaml:2: ignoring 'x' requires 'y': with the order of the weeks it would wait for itself" in err
     code, out, _ = cli("next", "--json", "--graph-data", str(folder))
     assert code == 0 and [n["id"] for n in json.loads(out)] == ["x"]  # week 1 first, as the plan says
+
+
+def write_list(path: Path, *entries: str) -> Path:
+    path.write_text("# My List\n\n" + "".join(f"- {e}\n" for e in entries), encoding="utf-8")
+    return path
+
+
+def test_every_id_a_node_ever_had_resolves_after_many_renames(cli, tmp_path):
+    empty = tmp_path / "shipped"
+    empty.mkdir()
+    src = tmp_path / "renames.md"
+    ids = []
+    for title in ("First Title of the Paper", "Second Title of the Paper", "Third Title of the Paper"):
+        write_list(src, f"[{title}](https://example.org/paper-x)", "[A Stable Entry Here](https://example.org/y)")
+        assert cli("import", str(src), "--graph-data", str(empty))[0] == 0
+        _, out, _ = cli("show", title, "--graph-data", str(empty), "--json")
+        ids.append(json.loads(out)["id"])
+        if len(ids) == 1:
+            assert cli("mark", ids[0], "read", "--graph-data", str(empty))[0] == 0
+    assert ids == ["first-title-of-the-paper", "second-title-of-the-paper", "third-title-of-the-paper"]
+    for old in ids:  # the first id survives two renames
+        _, out, _ = cli("show", old, "--graph-data", str(empty), "--json")
+        assert json.loads(out)["id"] == ids[-1]
+    _, out, _ = cli("list", "--status", "read", "--graph-data", str(empty), "--json")
+    assert [n["id"] for n in json.loads(out)] == [ids[-1]]  # progress stored against the first id
+
+
+def test_a_reimport_that_lost_most_entries_is_refused_unless_replace(cli, tmp_path, isolated_user_data):
+    empty = tmp_path / "shipped"
+    empty.mkdir()
+    src = write_list(tmp_path / "shrinks.md", "[Deep Residual Learning](https://arxiv.org/abs/1512.03385)",
+                     "[Attention Is All You Need](https://arxiv.org/abs/1706.03762)")
+    assert cli("import", str(src), "--graph-data", str(empty))[0] == 0
+    layer = isolated_user_data / "lists" / "shrinks.yaml"
+    before = layer.read_text()
+    src.write_text("")
+    code, _, err = cli("import", str(src), "--graph-data", str(empty))
+    assert code == 1
+    assert "refusing to replace" in err and "keeps 0 of its 2 entries" in err and "'Attention Is All You Need'" in err
+    assert "--replace" in err and layer.read_text() == before
+    _, out, _ = cli("list", "--graph-data", str(empty), "--json")
+    assert len(json.loads(out)) == 2
+    assert cli("import", str(src), "--graph-data", str(empty), "--replace")[0] == 0
+    _, out, _ = cli("list", "--graph-data", str(empty), "--json")
+    assert [n["kind"] for n in json.loads(out)] == ["topic"]  # only the emptied list's own topic is left
+
+
+def test_the_report_counts_lists_merges_with_their_key_and_warns(cli, tmp_path, write_layer):
+    folder = write_layer("nodes:\n"
+                         "  - {id: resnet, kind: paper, title: Deep Residual Learning for Image Recognition,"
+                         " aliases: [ResNet], arxiv: '1512.03385', url: 'https://arxiv.org/abs/1512.03385'}\n")
+    src = write_list(tmp_path / "report.md", "[He et al.](https://arxiv.org/pdf/1512.03385v2.pdf)",
+                     "[ResNet](https://paperswithcode.com/lib/torchvision/resnet)",
+                     "[A New Paper On Things](https://example.org/new)", "[Again](https://arxiv.org/abs/1512.03385)",
+                     "[Once More](https://arxiv.org/abs/1512.03385v3)", "<https://example.org/some-page>")
+    into = tmp_path / "into"
+    code, out, err = cli("import", str(src), "--into", str(into), "--graph-data", str(folder))
+    assert code == 0
+    assert "6 entries \u2192 3 nodes" in out
+    assert "report.md:3: 'He et al' -> merged into 'Deep Residual Learning for Image Recognition' (resnet, from the " \
+           "curated graph) by arXiv id" in out
+    assert "report.md:4: 'ResNet' -> merged into" in out and "by curated alias" in out
+    assert "report.md:3: 4 entries of this list became one node" in err
+    assert "merged titles differ a lot: 'He et al'" in err
+    assert "report.md:8: no title found; named 'Some page (example.org)' from its link" in err
+
+
+def test_dry_run_shows_each_entry_and_writes_nothing(cli, tmp_path, isolated_user_data):
+    empty = tmp_path / "shipped"
+    empty.mkdir()
+    src = write_list(tmp_path / "preview.md", "[Attention Is All You Need](https://arxiv.org/abs/1706.03762)",
+                     "[The Transformer Paper Again](https://arxiv.org/pdf/1706.03762v5.pdf)")
+    code, out, _ = cli("import", str(src), "--graph-data", str(empty), "--dry-run")
+    assert code == 0 and not (isolated_user_data / "lists").exists()
+    assert "2 entries \u2192 1 node," in out and "(dry run, nothing written)" in out
+    assert "preview.md:3: Attention Is All You Need -> attention-is-all-you-need: new" in out
+    assert "preview.md:4: The Transformer Paper Again -> attention-is-all-you-need: same as line 3 by arXiv id" in out
+    code, out, _ = cli("import", str(src), "--graph-data", str(empty), "--dry-run", "--json")
+    [report] = json.loads(out)["imported"]
+    assert [o["how"] for o in report["outcomes"]] == ["new", "same as line 3 by arXiv id"]
+
+
+def test_import_order_does_not_change_the_graph(cli, tmp_path, monkeypatch):
+    empty = tmp_path / "shipped"
+    empty.mkdir()
+    a = write_list(tmp_path / "a.md", "[Understanding LSTM Networks](https://colah.github.io/posts/2015-08-Understanding-LSTMs/)",
+                   "[Vanilla](http://karpathy.github.io/2015/05/21/rnn-effectiveness/)")
+    b = write_list(tmp_path / "b.md", "[Colah on LSTMs](https://colah.github.io/posts/2015-08-Understanding-LSTMs)",
+                   "[Vanilla](http://cs231n.github.io/optimization-2/)")
+    graphs = []
+    for n, order in enumerate(((a, b), (b, a))):
+        monkeypatch.setenv("TRACKER_DATA_DIR", str(tmp_path / f"data{n}"))
+        for path in order:
+            assert cli("import", str(path), "--graph-data", str(empty))[0] == 0
+        _, out, _ = cli("export", "--format", "json", "--graph-data", str(empty))
+        graphs.append(json.loads(out.replace(str(tmp_path / f"data{n}"), "DATA")))
+    assert graphs[0] == graphs[1]
+    titles = sorted(n["title"] for n in graphs[0]["nodes"] if n["kind"] != "topic")
+    assert titles == ["Understanding LSTM Networks", "Vanilla", "Vanilla"]

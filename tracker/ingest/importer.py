@@ -57,7 +57,7 @@ class ListReport:
 
     @property
     def summary(self) -> str:
-        return f"{self.entries} entries \u2192 {self.nodes} nodes, {self.topics} topics"
+        return f"{_count(self.entries, 'entry', 'entries')} \u2192 {_count(self.nodes, 'node')}, {_count(self.topics, 'topic')}"
 
 
 @dataclass
@@ -81,6 +81,10 @@ class ImportPlan:
                 if item.checked and node_id:
                     found.append(node_id)
         return list(dict.fromkeys(found))
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 def plan_import(files: list[Path], target_dir: Path, base_dirs: list[Path], facts_only: bool = False,
