@@ -85,8 +85,10 @@ def test_the_shipped_graph_is_the_import_of_the_shared_lists(imported):
     """graph_data/lists must be regenerated when the importer changes (tracker import --facts-only)."""
     _, parsed = imported
     for name, p in parsed.items():
-        shipped = (REPO / "graph_data" / "lists" / f"{p.list_id}.yaml").read_text(encoding="utf-8")
-        assert shipped == layer_yaml(build_layer(p, facts_only=True)), f"graph_data/lists/{p.list_id}.yaml is stale"
+        path = REPO / "graph_data" / "lists" / f"{p.list_id}.yaml"
+        shipped = path.read_text(encoding="utf-8")
+        again = layer_yaml(build_layer(p, facts_only=True, previous=path))  # as `tracker import` does: old ids kept
+        assert shipped == again, f"graph_data/lists/{p.list_id}.yaml is stale"
 
 
 def test_shipped_graph_has_no_prose_and_every_paper_a_link():
@@ -100,3 +102,40 @@ def test_shipped_graph_has_no_prose_and_every_paper_a_link():
                 assert node.url and node.url.startswith(("https://", "http://")), node.id
         for req in graph.out_ids(node.id, "requires"):
             assert graph.reason(node.id, req), f"{node.id} -> {req} has no reason"
+
+
+CROSS_LIST_MERGES = {
+    "understanding-lstm-networks": {"papers-by-topic-with-notes.md", "sequence-models-notes.md", "weekly-journey.md",
+                                    "topics-and-resources.md"},
+    "rnn-effectiveness": {"papers-by-topic-with-notes.md", "sequence-models-notes.md", "topics-and-resources.md"},
+    "deep-learning-nature-2015": {"weekly-journey.md", "obsidian-deep-learning.md"},
+    "batch-normalization": {"topics-and-resources.md", "obsidian-deep-learning.md"},
+    "dropout": {"topics-and-resources.md", "obsidian-deep-learning.md"},
+    "bert": {"sequence-models-notes.md", "topics-and-resources.md"},
+    "neural-networks-and-deep-learning": {"topics-and-resources.md", "obsidian-deep-learning.md"},
+}
+
+
+@pytest.mark.parametrize("node_id", sorted(CROSS_LIST_MERGES))
+def test_the_shipped_lists_reach_every_cross_list_merge(node_id):
+    graph = load_graph(REPO / "graph_data")
+    assert CROSS_LIST_MERGES[node_id] <= set(graph.nodes[node_id].lists), graph.nodes[node_id].lists
+
+
+def test_the_two_vanilla_bullets_stay_two_things():
+    """Under backprop, "Vanilla" is cs231n's notes; under RNN architectures, Karpathy's post."""
+    graph = load_graph(REPO / "graph_data")
+    vanilla = [n for n in graph.nodes.values()
+               if any(s.list == "topics-and-resources.md" and s.line in (60, 126) for s in n.sources)]
+    assert len(vanilla) == 2
+    assert {n.url for n in vanilla} == {"http://cs231n.github.io/optimization-2/",
+                                        "https://karpathy.github.io/2015/05/21/rnn-effectiveness/"} or \
+        len({n.id for n in vanilla}) == 2
+
+
+def test_the_concept_bullet_links_colahs_post_instead_of_copying_it():
+    graph = load_graph(REPO / "graph_data")
+    concept = next(n for n in graph.nodes.values() if n.title == "GRU, LSTMs")
+    assert concept.kind == "topic"
+    related = {v for _, v, d in graph.graph.out_edges(concept.id, data=True) if d["kind"] == "related"}
+    assert "understanding-lstm-networks" in related

@@ -138,6 +138,8 @@ def _clean_title(title: str) -> str:
     title = _REF_MARKER_RE.sub("", title)
     title = " ".join(title.split())
     title = title.strip(_SEPARATORS + "\"'“”*_[]{}").strip()
+    while title.endswith(("(", "[")):
+        title = title[:-1].rstrip(_SEPARATORS)
     while title.endswith(")") and title.count("(") < title.count(")"):
         title = title[:-1].rstrip()
     while title.startswith("(") and title.count("(") > title.count(")"):

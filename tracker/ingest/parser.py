@@ -25,7 +25,7 @@ from urllib.parse import urljoin
 
 from . import classify as C
 from .blocks import Block, Inline, InlineLink, parse_blocks
-from .entry import _STAR_RE, is_anchor, RESOURCE_LABELS, Entry, split_year_tail, LabelStats, label_key as label_key_of, _plain_text as _plain, derived_title, read_entry, split_citation_authors
+from .entry import _STAR_RE, is_anchor, is_label_word, RESOURCE_LABELS, Entry, split_year_tail, LabelStats, label_key as label_key_of, _plain_text as _plain, derived_title, read_entry, split_citation_authors
 from .items import ImportWarning, ParsedItem, ParsedLink, ParsedList, ParsedTopic
 from .reading import read_list
 from ..graph.identity import arxiv_id as I_arxiv
@@ -540,7 +540,7 @@ class _Walker:
                 return
             self._children(block, sub_topic, None, title)
             return
-        elif inline.bold_lead:
+        elif inline.bold_lead and _has_letters(inline.bold_lead):
             lead = inline.bold_lead
             rest = text[len(lead):].strip(" -–:")
             title, authors, year = C.split_authors_year(lead)
@@ -618,11 +618,17 @@ class _Walker:
             text = _clean_text(inline.text)
             _, tags = C.extract_tags(text)
             links = [l for l in inline.links if _is_http(l.url)]
-            if links and not tags and all(l.text == l.url for l in links) and text.strip() == " ".join(l.url for l in links).strip():
+            rest = _strip_link_groups(text, inline)
+            labelled = bool(rest) and is_label_word(rest) and len(links) == 1
+            if links and not tags and ((all(l.text == l.url for l in links) and text.strip() == " ".join(l.url for l in links).strip())
+                                       or labelled):
+                # "- https://github.com/... (pytorch)", "- Youtube playlist: https://...": more links of the entry above
                 target = self.out.items[parent_item]
                 for link in links:
                     if link.url not in {l.url for l in target.links}:
-                        target.links.append(ParsedLink(link.url, "", C.kind_from_url(link.url)))
+                        target.links.append(ParsedLink(link.url, rest if labelled else "",
+                                                       C.kind_from_label(rest) if labelled else C.kind_from_url(link.url),
+                                                       resource=labelled))
                     if target.url is None:
                         target.url = link.url
                 for child in sub.children:
