@@ -160,3 +160,34 @@ def test_cached_graph_is_reused_and_invalidated_by_edits(write_layer, tmp_path, 
     write_layer("nodes:\n  - {id: a, kind: paper, title: A, colour: red}\n")
     with pytest.raises(GraphError):
         load_graph_cached([folder])  # invalid data is never served from an older cache
+
+
+def test_each_data_folder_keeps_its_own_cache(write_layer, tmp_path, monkeypatch):
+    from tracker.graph.cache import load_graph_cached
+
+    monkeypatch.setenv("TRACKER_CACHE_DIR", str(tmp_path / "cache"))
+    first = write_layer("nodes:\n  - {id: a, kind: paper, title: A}\n")
+    second = tmp_path / "other"
+    second.mkdir()
+    (second / "layer.yaml").write_text("nodes:\n  - {id: b, kind: paper, title: B}\n")
+    load_graph_cached([first])
+    load_graph_cached([second])
+    assert len(list((tmp_path / "cache").glob("graph-*.pickle"))) == 2  # switching kept the first one
+    import tracker.graph.loader as loader
+
+    def no_rebuild(*args, **kwargs):
+        raise AssertionError("rebuilt a graph that was cached")
+
+    monkeypatch.setattr(loader, "load_graph", no_rebuild)
+    assert list(load_graph_cached([first]).nodes) == ["a"]
+    assert list(load_graph_cached([second]).nodes) == ["b"]
+
+
+def test_yaml_aliases_that_blow_a_layer_up_are_refused(write_layer):
+    links = ", ".join(f'{{url: "https://e.org/{i}"}}' for i in range(2000))
+    nodes = "\n".join(f"  - {{id: n{i}, kind: paper, title: N{i}, links: *many}}" for i in range(1, 200))
+    folder = write_layer(f"nodes:\n  - {{id: n0, kind: paper, title: N0, links: &many [{links}]}}\n{nodes}\n")
+    [problem] = problems(folder)
+    assert problem.startswith(f"{folder / 'layer.yaml'}:1: YAML aliases expand this layer more than")
+    small = write_layer("nodes:\n  - {id: a, kind: paper, title: A, tags: &t [x, y]}\n  - {id: b, kind: paper, title: B, tags: *t}\n")
+    assert load_graph(small).nodes["b"].tags == ["x", "y"]  # modest reuse is fine

@@ -3,7 +3,9 @@
 Loading and validating every YAML layer costs most of a CLI command's time;
 the graph only changes when a layer file does, so commands reuse the last
 result while every file's path, size and modification time are unchanged.
-The cache lives in the user's cache folder and is only ever read back by us.
+The cache lives in the user's cache folder and is only ever read back by us;
+each set of graph folders has its own file, so switching between data folders
+never rebuilds.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 from .files import layer_files
 from .model import TopicGraph
 
-CACHE_VERSION = "3"
+CACHE_VERSION = "4"
 
 
 def _cache_dir() -> Path:
@@ -41,6 +43,12 @@ def _key(dirs: list[Path], known_implementations: set[str] | None) -> str:
     return digest.hexdigest()[:32]
 
 
+def _folders(dirs: list[Path]) -> str:
+    """Which graph folders a cache file is for: a short, stable name."""
+    text = "\0".join(str(Path(d).resolve()) for d in dirs)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
 def load_graph_cached(dirs: list[Path], known_implementations: set[str] | None = None) -> TopicGraph:
     """Like ``load_graph``, but reuses the last validated graph built from the same files."""
     try:
@@ -49,7 +57,8 @@ def load_graph_cached(dirs: list[Path], known_implementations: set[str] | None =
         from .loader import load_graph
 
         return load_graph(dirs, known_implementations)
-    path = _cache_dir() / f"graph-{key}.pickle"
+    folders = _folders(dirs)
+    path = _cache_dir() / f"graph-{folders}-{key}.pickle"
     try:
         with path.open("rb") as handle:
             graph = pickle.load(handle)
@@ -63,8 +72,9 @@ def load_graph_cached(dirs: list[Path], known_implementations: set[str] | None =
     graph.cache.clear()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        for old in path.parent.glob("graph-*.pickle"):
-            old.unlink(missing_ok=True)
+        for old in path.parent.glob("graph-*.pickle"):  # this folder set's stale copies, and the old format's
+            if old.name.startswith(f"graph-{folders}-") or old.name.count("-") == 1:
+                old.unlink(missing_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
             pickle.dump(graph, handle, protocol=pickle.HIGHEST_PROTOCOL)
