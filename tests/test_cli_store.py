@@ -296,3 +296,65 @@ def test_memory_database_refuses_writes_in_one_line_and_reads_work(cli):
     code, _, err = cli("note", "alexnet", "-m", "lost?", database="sqlite://")
     assert code == 1 and "in-memory database" in err
     assert [n["id"] for n in as_json(cli("next", "-n", "1", "--json", database="sqlite://"))] == ["alexnet"]
+
+
+def spoil_rows(db):
+    """Values another tool could leave in SQLite, which does not enforce column types."""
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE progress SET updated_at = 'garbage', started_at = '2024-13-45' WHERE node_id = 'alexnet'")
+        conn.execute("UPDATE progress SET updated_at = '2026-01-01T10:00:00+02:00' WHERE node_id = 'lstm'")
+        conn.execute("UPDATE status_history SET at = 'yesterday', to_status = 'bogus' WHERE node_id = 'alexnet'")
+        conn.execute("UPDATE notes SET created_at = 42")
+        conn.execute("INSERT INTO runs (node_id, slug, kind, started_at, outcome, metrics) "
+                     "VALUES ('lstm', 'lstm', 'demo', 'nope', 'weird', '{bad')")
+
+
+def test_bad_rows_do_not_stop_any_command_and_doctor_repairs_them(cli):
+    cli("mark", "alexnet", "read")
+    cli("mark", "lstm", "reading")
+    cli("note", "alexnet", "-m", "keep me")
+    spoil_rows(cli.db)
+    for args in (("mark", "alexnet", "reading"), ("mark", "--undo", "lstm"), ("notes",), ("notes", "alexnet"),
+                 ("history",), ("stats",), ("list",), ("next",), ("topics",)):
+        code, _, err = cli(*args)
+        assert (code, err) == (0, ""), args
+    assert as_json(cli("notes", "--json"))[0]["created_at"] == 42  # as stored
+    assert "unreadable time 'yesterday'" in cli("history")[1]
+    backup = cli.tmp / "b.json"
+    assert cli("backup", str(backup))[0] == 0
+    assert json.loads(backup.read_text())["notes"][0]["created_at"] == 42
+
+    with sqlite3.connect(cli.db) as conn:  # the marks above rewrote these rows; spoil them again
+        conn.execute("UPDATE progress SET updated_at = 'garbage', started_at = '2024-13-45' WHERE node_id = 'alexnet'")
+        conn.execute("UPDATE progress SET updated_at = '2026-01-01T10:00:00+02:00' WHERE node_id = 'lstm'")
+    code, out, _ = cli("doctor")
+    assert code == 1 and "9 value(s) do not parse; fix with: tracker doctor --repair" in out
+    assert "bad value  notes row 1, created_at: int 42 is not a time" in out
+    report = json.loads(cli("doctor", "--json")[1])
+    assert {(b["section"], b["column"], b["repairable"]) for b in report["bad_values"]} == {
+        ("progress", "started_at", False), ("progress", "updated_at", False), ("progress", "updated_at", True),
+        ("history", "at", False), ("history", "to_status", False), ("notes", "created_at", False),
+        ("runs", "started_at", False), ("runs", "outcome", False), ("runs", "metrics", False)}
+
+    quarantine = cli.tmp / "quarantine.json"
+    code, out, err = cli("doctor", "--repair", str(quarantine))
+    assert code == 0 and err == "" and "rewrote 1 time(s)" in out
+    assert json.loads(cli("doctor", "--json")[1])["bad_values"] == []
+    with sqlite3.connect(cli.db) as conn:
+        assert conn.execute("SELECT updated_at FROM progress WHERE node_id = 'lstm'").fetchall() == [
+            ("2026-01-01 08:00:00.000000",)]
+    held = json.loads(quarantine.read_text())
+    assert [n["body"] for n in held["notes"]] == ["keep me"] and held["notes"][0]["created_at"] == 42
+    assert [r["outcome"] for r in held["runs"]] == ["weird"] and held["runs"][0]["metrics"] == "{bad"
+    assert [p["node_id"] for p in held["progress"]] == ["alexnet"]
+
+    code, _, err = cli("restore", str(quarantine))  # refused, naming the value to fix, and nothing written
+    assert code == 1 and err.startswith(f"tracker: {quarantine}: progress[0].started_at: '2024-13-45' is not")
+    held["progress"][0].update(started_at=None, updated_at="2026-01-02T00:00:00+00:00")
+    held["history"][0].update(at="2026-01-02T00:00:00+00:00", to_status="read")
+    held["notes"][0]["created_at"] = "2026-01-02T00:00:00+00:00"
+    held["runs"][0].update(started_at="2026-01-02T00:00:00+00:00", outcome="passed", metrics=None)
+    quarantine.write_text(json.dumps(held))
+    assert cli("restore", str(quarantine))[0] == 0
+    assert [n["body"] for n in as_json(cli("notes", "alexnet", "--json"))] == ["keep me"]
+    assert json.loads(cli("doctor", "--json")[1])["bad_values"] == []

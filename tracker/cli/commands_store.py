@@ -15,6 +15,7 @@ from rich.text import Text
 
 from ..editor import edit_text
 from ..errors import UserError
+from ..store.tables import UnreadableTime
 from ..store.vocabulary import STATUSES
 from ..text import clean
 from .render import STATUS_MARKS, STATUS_STYLES, bar, safe
@@ -52,9 +53,15 @@ def register(sub, common) -> None:
     p = sub.add_parser("stats", parents=[common], help="progress per topic and list, reads per week, streak")
     p.set_defaults(func=cmd_stats)
 
-    p = sub.add_parser("doctor", parents=[common], help="check the database; find and re-attach orphaned records")
-    p.add_argument("--reattach", nargs=2, metavar=("OLD", "NEW"),
-                   help="move progress, history and notes stored under OLD to node NEW")
+    p = sub.add_parser("doctor", parents=[common],
+                       help="check the database; find and re-attach orphaned records; repair rows that do not parse")
+    what = p.add_mutually_exclusive_group()
+    what.add_argument("--reattach", nargs=2, metavar=("OLD", "NEW"),
+                      help="move progress, history and notes stored under OLD to node NEW")
+    what.add_argument("--repair", nargs="?", const="", metavar="QUARANTINE_FILE",
+                      help="rewrite times that parse into the stored form, and move rows with values that do not "
+                           "parse to a quarantine file (a backup of just those rows: fix it, then `tracker restore` "
+                           "it); the file goes beside the database unless named")
     p.set_defaults(func=cmd_doctor)
 
     p = sub.add_parser("backup", parents=[common], help="save progress, history, notes and runs as JSON")
@@ -72,11 +79,20 @@ def register(sub, common) -> None:
 # helpers ------------------------------------------------------------------
 
 def local(t: datetime | None) -> str:
+    if isinstance(t, UnreadableTime):
+        return f"unreadable time {clean(str(t.raw))!r}"
     return t.astimezone().strftime("%Y-%m-%d %H:%M") if t else ""
 
 
-def iso(t: datetime | None) -> str | None:
+def iso(t: datetime | None):
+    """ISO UTC text for JSON; a stored value that is not a time is given as it is."""
+    if isinstance(t, UnreadableTime):
+        return t.raw
     return t.astimezone(timezone.utc).isoformat() if t else None
+
+
+def mark_of(status: str) -> Text:
+    return Text(f"{STATUS_MARKS.get(status, '[?]')} ", style=STATUS_STYLES.get(status, "red"))
 
 
 def current_id(ctx, stored_id: str) -> str | None:
@@ -205,10 +221,10 @@ def cmd_history(ctx) -> int:
         return 0
     for h in changes:
         line = Text(f"{local(h.at)}  ", style="dim")
-        line.append(f"{STATUS_MARKS[h.to_status]} ", style=STATUS_STYLES[h.to_status])
+        line.append_text(mark_of(h.to_status))
         line.append_text(safe(title_of(ctx, h.node_id)))
         line.append(f"  {h.node_id}", style="dim")
-        line.append(f"  {h.from_status} → {h.to_status}", style="cyan")
+        line.append_text(safe(f"  {h.from_status} → {h.to_status}", "cyan"))
         if h.is_undo:
             line.append("  (undo)", style="yellow")
         elif h.undone_at:
@@ -264,26 +280,37 @@ def cmd_stats(ctx) -> int:
 # doctor ---------------------------------------------------------------------
 
 def cmd_doctor(ctx) -> int:
+    from ..store.health import bad_values
+
     if ctx.args.reattach:
         return _reattach(ctx, *ctx.args.reattach)
+    if ctx.args.repair is not None:
+        return _repair(ctx, ctx.args.repair or None)
     store = ctx.store
     problems = store.integrity_problems()
     schema = store.schema_revision()
     records = store.record_counts()
+    bad = bad_values(store)
     orphans = [r for r in records.values() if current_id(ctx, r.node_id) is None]
     renamed = [r for r in records.values()
                if r.node_id not in ctx.graph.nodes and current_id(ctx, r.node_id) is not None]
     if ctx.json:
         ctx.print_json({"database": store.location, "schema": schema, "integrity_problems": problems,
-                        "nodes_with_records": len(records),
+                        "nodes_with_records": len(records), "bad_values": [b.to_json() for b in bad],
                         "orphans": [vars(r) for r in orphans],
                         "renamed": [dict(vars(r), current_id=current_id(ctx, r.node_id)) for r in renamed]})
-        return 0
+        return 1 if problems or bad else 0
     c = ctx.console
     c.print(Text("database ", style="dim") + safe(store.location)
             + Text(f"  (schema {schema}, {len(records)} nodes with records)"))
     for problem in problems:
         c.print(Text("integrity  ", style="red") + safe(problem))
+    for b in bad:
+        c.print(Text("bad value  ", style="red") + safe(f"{b.section} row {b.row}, {b.column}: {b.problem}")
+                + Text("  (repairable)" if b.fix else "", style="dim"))
+    if bad:
+        c.print(Text(f"{len(bad)} value(s) do not parse; fix with: tracker doctor --repair", style="yellow"))
+        problems = problems or ["bad values"]
     for r in renamed:
         c.print(Text("renamed  ", style="cyan") + safe(r.node_id) + Text(" → ")
                 + safe(current_id(ctx, r.node_id)) + Text("  (shown under the new id)", style="dim"))
@@ -298,6 +325,27 @@ def cmd_doctor(ctx) -> int:
         c.print(line)
     c.print(Text("re-attach with: tracker doctor --reattach OLD NEW", style="dim"))
     return 1 if problems else 0
+
+
+def _repair(ctx, quarantine: str | None) -> int:
+    from ..store.health import repair
+
+    result = repair(ctx.store, quarantine)
+    if ctx.json:
+        ctx.print_json({"repaired": result.repaired, "quarantined": result.quarantined,
+                        "quarantine_file": str(result.file) if result.file else None})
+        return 0
+    c = ctx.console
+    if not result.repaired and not result.file:
+        c.print(Text("no bad values: nothing to repair", style="green"))
+        return 0
+    if result.repaired:
+        c.print(Text(f"rewrote {result.repaired} time(s) into the stored form"))
+    if result.file:
+        moved = ", ".join(f"{n} {section}" for section, n in sorted(result.quarantined.items()))
+        c.print(Text(f"moved {moved} row(s) with values that do not parse to ") + safe(str(result.file)))
+        c.print(Text("fix them there, then: tracker restore ", style="dim") + safe(str(result.file), "dim"))
+    return 0
 
 
 def _reattach(ctx, old: str, new_key: str) -> int:

@@ -48,7 +48,7 @@ FIELDS = {
     "runs": ("node_id", "slug", "kind", "started_at", "ended_at", "exit_code", "outcome", "metrics",
              "claim", "verdict", "output_tail"),
 }
-RAW_FIELDS = TIME_FIELDS | {"metrics"}  # read as stored, so a value that does not parse is still backed up
+RAW_FIELDS = TIME_FIELDS | {"metrics", "is_undo"}  # read as stored: a value that does not parse is still backed up
 
 
 @dataclass
@@ -107,6 +107,8 @@ def to_record(names: tuple[str, ...], row) -> dict[str, Any]:
             value = stored_time_json(value)
         elif name == "metrics":
             value = stored_json(value)
+        elif name == "is_undo" and value in (0, 1):
+            value = bool(value)
         elif isinstance(value, bytes):
             value = value.decode("utf-8", "replace")
         record[name] = value
