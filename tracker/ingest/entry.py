@@ -137,21 +137,24 @@ def _clean_title(title: str) -> str:
     title = _STAR_RE.sub(" ", title)
     title = _REF_MARKER_RE.sub("", title)
     title = " ".join(title.split())
-    title = title.strip(_SEPARATORS + "\"'“”*_[]{}").strip()
-    while title.endswith(("(", "[")):
-        title = title[:-1].rstrip(_SEPARATORS)
-    while title.endswith(")") and title.count("(") < title.count(")"):
-        title = title[:-1].rstrip()
-    while title.startswith("(") and title.count("(") > title.count(")"):
-        title = title[1:].lstrip()
-    if title.startswith("(") and title.endswith(")") and title.count("(") == 1:
-        title = title[1:-1].strip()
-    title = title.strip(_SEPARATORS + "\"'“”*_[]{}").strip()
+    for _ in range(3):
+        title = title.strip(_SEPARATORS + "\"'“”*_{}").strip()
+        for opening, closing in ("()", "[]"):
+            while title.endswith(opening):
+                title = title[:-1].rstrip(_SEPARATORS)
+            while title.endswith(closing) and title.count(opening) < title.count(closing):
+                title = title[:-1].rstrip()
+            while title.startswith(opening) and title.count(opening) > title.count(closing):
+                title = title[1:].lstrip()
+            if title.startswith(opening) and title.endswith(closing) and title.count(opening) == 1:
+                title = title[1:-1].strip()
     if title.endswith(".") and not re.search(r"\b(al|etc|vs|Inc|Jr|Sr|St|[A-Z])\.$", title):
         title = title[:-1].rstrip()
     return title
 
 
+_APA_RE = re.compile(r"^\s*(?P<authors>[A-Z][^()]{1,200}?)\s*\((?P<year>(?:19|20)\d\d)[a-z]?\)\.?\s+"
+                     r"(?P<title>[^\s.][^.?!]{3,}[?!]?)(?:\.|$)")
 _YEAR_TAIL_RE = re.compile(r"^(?P<title>.+?)\s*\(\s*(?P<year>(?:19|20)\d\d)[a-z]?\s*\)\s*[,.]?\s*(?P<rest>.*)$")
 
 
@@ -180,7 +183,7 @@ def split_citation_authors(text: str) -> list[str]:
     if re.search(r"\bet al\b", text):
         lead = text.split("et al")[0].strip(" ,.")
         return [_flip(lead)] if lead else []
-    pieces = [p.strip(" .") for p in re.split(r",\s*|\s+and\s+|\s*&\s*", text) if p.strip(" .")]
+    pieces = [re.sub(r"^and\s+", "", p.strip(" .")) for p in re.split(r",\s*|\s+and\s+|\s*&\s*", text) if p.strip(" .")]
     names: list[str] = []
     i = 0
     while i < len(pieces):
@@ -250,7 +253,7 @@ def read_entry(inline: Inline, labels: LabelStats, resolve=lambda url: url, max_
         else:
             named.append(link)
     parsed_links = [ParsedLink(l.url, l.text if l in labelled else ("" if l in bare else l.text),
-                               C.kind_from_label(l.text) if l in labelled else None) for l in links]
+                               C.kind_from_label(label_key(l.text)) if l in labelled else None) for l in links]
     stars = len(_STAR_RE.findall(text)) or None
     ids: dict[str, str] = {}
     for link in links:
@@ -269,6 +272,15 @@ def read_entry(inline: Inline, labels: LabelStats, resolve=lambda url: url, max_
         entry.authors = split_citation_authors(plain[: quoted.start()])
         entry.year = _year_of(plain[quoted.end():]) or _year_of(plain[: quoted.start()])
         entry.rest = _clean_rest(plain[quoted.end():])
+        return entry
+
+    apa = _APA_RE.match(_REF_MARKER_RE.sub("", plain)) if not named else None
+    if apa is not None:
+        # "Vaswani, A., et al. (2017). Attention Is All You Need. NeurIPS."
+        entry.title, entry.source = _clean_title(apa.group("title")), "citation"
+        entry.authors = split_citation_authors(apa.group("authors"))
+        entry.year = int(apa.group("year"))
+        entry.rest = _clean_rest(plain[apa.end("title"):])
         return entry
 
     span = next((s for s in inline.spans if s.start < first_named and _is_title_span(s.text, labels)

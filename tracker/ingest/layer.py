@@ -23,10 +23,12 @@ from pathlib import Path
 import yaml
 
 from ..gc_pause import gc_paused
+from ..text import clean
 from ..graph.identity import (ID_KINDS, ids_of_url, is_placeholder_url, is_specific_title, kind_family,
                               normalize_title, normalize_url, record_ids, slugify, strong_keys)
 from .classify import title_from_url
 from .items import ParsedItem, ParsedLink, ParsedList
+from . import yaml_out
 from .parser import WEEK_RE
 
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -382,14 +384,9 @@ HEADER = ("# Imported from {file} by `tracker import`. Re-importing the list rew
           "# edits made here are replaced then (ids you had before stay in old_ids, so progress is kept).\n")
 
 
-class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
-    def ignore_aliases(self, data) -> bool:  # never write anchors: a layer is plain data
-        return True
-
-
 def layer_yaml(layer: dict) -> str:
-    header = HEADER.format(file=layer["list"]["file"])
-    return header + yaml.dump(layer, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120)
+    """The layer as YAML with a header (no anchors: shared data is written out)."""
+    return HEADER.format(file=clean(layer["list"]["file"])) + yaml_out.dump(layer)
 
 
 def write_atomic(path: Path, text: str) -> None:

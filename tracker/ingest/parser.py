@@ -25,10 +25,15 @@ from urllib.parse import urljoin
 
 from . import classify as C
 from .blocks import Block, Inline, InlineLink, parse_blocks
-from .entry import _STAR_RE, is_anchor, is_label_word, RESOURCE_LABELS, Entry, split_year_tail, LabelStats, label_key as label_key_of, _plain_text as _plain, derived_title, read_entry, split_citation_authors
+from .entry import _STAR_RE, is_anchor, is_label_word, looks_like_id_or_url, RESOURCE_LABELS, Entry, split_year_tail, LabelStats, label_key as label_key_of, _plain_text as _plain, derived_title, read_entry, split_citation_authors
 from .items import ImportWarning, ParsedItem, ParsedLink, ParsedList, ParsedTopic
 from .reading import read_list
 from ..graph.identity import arxiv_id as I_arxiv
+from ..graph.identity import ids_of_url
+from ..text import clean as clean_text
+
+SECTION_NUMBER_RE = re.compile(r"^\s*#?\d+(\.\d+)*\.?\s+(?=\S)")  # "1.3 ImageNet Evolution", "#2 Method"
+YEAR_TITLE_RE = re.compile(r"(19[5-9]\d|20[0-4]\d)")
 
 WIKILINK_RE = re.compile(r"\[\[([^\[\]|#^]*)(?:#\^?([^\[\]|]*))?(?:\|([^\[\]]*))?\]\]")
 PAPER_HEADING_RE = re.compile(r"^paper\s+\d+\s*[:.\-–]\s*(.+)$", re.I)
@@ -133,14 +138,16 @@ class _Walker:
         return path
 
     def add_item(self, item: ParsedItem) -> int:
-        item.title = item.title[:MAX_TITLE].strip()
+        item.title = clean_text(item.title)[:MAX_TITLE].strip()  # control characters dropped, markup kept literally
+        item.description = clean_text(item.description, keep_newlines=True)
+        if item.year is None:
+            item.year = next((int(t) for t in reversed(item.topic) if YEAR_TITLE_RE.fullmatch(t)), None)
         if not item.title or item.title_source == "derived":
             if not item.title:
                 item.title = derived_title(item.url, item.ids)
             item.derived_title = True
             item.title_source = "derived"
         if item.url and not item.ids:
-            from ..graph.identity import ids_of_url
             item.ids = ids_of_url(item.url)
         self.out.items.append(item)
         self.out.entries += 1
@@ -159,8 +166,10 @@ class _Walker:
                  label: str = "", kind: str | None = None) -> ParsedItem:
         kind = kind or C.kind_from_label(label) or C.kind_from_url(url) or C.kind_from_context(context) or "article"
         derived = not title or title == url
+        ids = ids_of_url(url)
+        made = derived_title(url, ids) if ids else C.title_from_url(url, context if kind == "video" and len(context.split()) <= 5 else "")
         return ParsedItem(
-            title=C.title_from_url(url, context if kind == "video" and len(context.split()) <= 5 else "") if derived else title,
+            title=made if derived else title, ids=ids,
             kind=kind, line=line, order=self.next_order(), topic=topic, url=url,
             links=[ParsedLink(url, label or "", kind)], derived_title=derived,
             title_source="derived" if derived else "link",
@@ -200,7 +209,8 @@ class _Walker:
                     self.topic(parent, block.line)
                     continue
                 links = [ParsedLink(l.url, l.text) for l in block.inline.links if _is_http(l.url)]
-                current = self.topic(parent + (title,), block.line, links)
+                numbered = SECTION_NUMBER_RE.sub("", title)
+                current = self.topic(parent + (numbered if _has_letters(numbered) else title,), block.line, links)
                 heading_stack.append((block.level, current))
             elif block.kind == "list":
                 self.walk_list(block, current, heading_item, context)
@@ -372,7 +382,7 @@ class _Walker:
 
     def link_item(self, link, topic, related: int | None, context: str) -> None:
         url = self.resolve(link.url)
-        if link.text and link.text != link.url and not self.labels.is_label(link.text):
+        if link.text and link.text != link.url and not self.labels.is_label(link.text) and not looks_like_id_or_url(link.text):
             text, year = C.leading_year(link.text)
             title, authors, year2 = C.split_authors_year(text.rstrip(". "))
             item = ParsedItem(title=title, kind=C.kind_from_url(url) or self.section_kind(topic)
@@ -407,6 +417,9 @@ class _Walker:
                 bare = [l for l in inline.links if l.text == l.url or not l.text]
                 if inline.links and len(bare) == len(inline.links) and text.strip() == inline.links[0].text:
                     continue  # a bare URL: a link of this bullet, not a thing of its own
+                if inline.links and not _strip_link_groups(text, inline) and all(
+                        self.labels.is_label(l.text) for l in inline.links):
+                    continue  # "- [paper](url)": a link of this bullet, not a thing of its own
                 if inline.links or inline.bold_lead or any(c.kind == "list" for c in child.children):
                     return True
                 if len(text.split()) <= 8 and not text.endswith("."):
@@ -520,8 +533,11 @@ class _Walker:
                 self.link_item(link, topic, parent_item, context)
                 new_item = len(self.out.items) - 1
             _, year = C.leading_year(text)
-            if year and len(named) == 1:
-                self.out.items[new_item].year = self.out.items[new_item].year or year
+            if len(named) == 1:
+                made = self.out.items[new_item]
+                made.year = made.year or year or entry.year
+                made.authors = made.authors or entry.authors
+                made.stars = entry.stars
             self.out.items[new_item].checked = checked
             self.out.items[new_item].tags = tags
         elif has_children and self._children_named(block):
@@ -619,7 +635,10 @@ class _Walker:
             _, tags = C.extract_tags(text)
             links = [l for l in inline.links if _is_http(l.url)]
             rest = _strip_link_groups(text, inline)
-            labelled = bool(rest) and is_label_word(rest) and len(links) == 1
+            labelled = (bool(rest) and is_label_word(rest) and len(links) == 1) or (
+                not rest and all(self.labels.is_label(l.text) for l in links))
+            if labelled and not rest:
+                rest = links[0].text  # "- [paper](...)" under a concept: a link of that concept
             if links and not tags and ((all(l.text == l.url for l in links) and text.strip() == " ".join(l.url for l in links).strip())
                                        or labelled):
                 # "- https://github.com/... (pytorch)", "- Youtube playlist: https://...": more links of the entry above
@@ -629,8 +648,11 @@ class _Walker:
                         target.links.append(ParsedLink(link.url, rest if labelled else "",
                                                        C.kind_from_label(rest) if labelled else C.kind_from_url(link.url),
                                                        resource=labelled))
-                    if target.url is None:
+                    if target.url is None and not (labelled and C.kind_from_label(label_key_of(rest)) != "paper"):
                         target.url = link.url
+                        target.ids = target.ids or ids_of_url(link.url)
+                        if target.kind == "topic" and labelled:
+                            target.kind = "paper"  # a concept whose sub-bullet is its [paper] link is that paper
                 for child in sub.children:
                     if child.kind == "list":
                         for deeper in child.children:

@@ -1,7 +1,8 @@
 """Turn a file's bytes into text the parser can trust, warning about what was repaired.
 
-Handles undecodable bytes, binary files, empty files, huge lines and the
-classic UTF-8-read-as-cp1252 mojibake (``â€™`` for ``’``).
+Handles undecodable bytes, binary files, empty files, huge lines, control
+characters and terminal escapes (dropped: list text is shown literally, never
+interpreted) and the classic UTF-8-read-as-cp1252 mojibake (``â€™`` for ``’``).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..text import clean
 from .items import ImportWarning
 
 MAX_LINE = 20_000
@@ -47,7 +49,7 @@ def looks_binary(data: bytes) -> bool:
 
 def read_list(path: Path) -> tuple[str, list[ImportWarning]]:
     """The file's text, and warnings (file:line) about anything repaired."""
-    name = str(path)
+    name = clean(str(path))  # a file name with control characters must not reach the terminal
     warnings: list[ImportWarning] = []
     try:
         if path.is_dir():
@@ -83,6 +85,10 @@ def read_list(path: Path) -> tuple[str, list[ImportWarning]]:
         if len(line) > MAX_LINE:
             warnings.append(ImportWarning(name, number, f"line of {len(line)} characters cut to {MAX_LINE}"))
             lines[number - 1] = line[:MAX_LINE]
+        safe = clean(lines[number - 1], keep_newlines=True)
+        if safe != lines[number - 1]:
+            warnings.append(ImportWarning(name, number, "control characters and terminal escapes dropped"))
+            lines[number - 1] = safe
         repaired = fix_mojibake(lines[number - 1])
         if repaired != lines[number - 1]:
             warnings.append(ImportWarning(name, number, "repaired mis-encoded characters (mojibake)"))
