@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 # New-style ids (YYMM.NNNN before 2015, YYMM.NNNNN since) and old-style (archive[.XX]/YYMMNNN).
@@ -222,6 +223,7 @@ def fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).lower().replace("&", " and ")
 
 
+@lru_cache(maxsize=1 << 17)  # the loader asks about each title several times
 def normalize_title(title: str | None) -> str | None:
     """Titles compare equal when their words do: case, punctuation, spacing ignored."""
     if not title:
@@ -230,6 +232,7 @@ def normalize_title(title: str | None) -> str | None:
     return " ".join(words) or None
 
 
+@lru_cache(maxsize=1 << 17)
 def is_specific_title(norm: str | None) -> bool:
     """A title that can name one thing across lists: three or more words beyond fillers.
 
