@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import signal
+from contextlib import contextmanager
+
 from rich.text import Text
 
 from ..errors import UserError
+from ..figures import claim_figures, metric_line, test_counts
 from .render import safe
 
 
@@ -60,31 +64,68 @@ def cmd_run(ctx) -> int:
                         TextColumn("{task.fields[metrics]}"), TimeElapsedColumn(), console=console,
                         disable=ctx.json, transient=False)
     task = None
-    try:
-        with progress:
-            for line in run.stream():
-                event = line.event
-                if event is None:
-                    if not ctx.json:
-                        progress.console.print(Text.from_ansi(line.text) if kind == "test" else safe(line.text))
-                elif event.kind == "start":
-                    task = progress.add_task(slug, total=event.data.get("total") or None, metrics="")
-                elif event.kind == "progress" and task is not None:
-                    shown = "  ".join(f"{k} {v:.4g}" for k, v in list(event.metrics.items())[:3])
-                    progress.update(task, completed=event.data["step"], metrics=shown)
-    except KeyboardInterrupt:
-        run.cancel()
-        raise
+    with _stop_on_hangup(run) as received:
+        try:
+            with progress:
+                for line in run.stream():
+                    if received:
+                        continue  # the terminal may be gone: drain quietly until the run has stopped
+                    event = line.event
+                    if event is None:
+                        if not ctx.json:
+                            progress.console.print(Text.from_ansi(line.text) if kind == "test" else safe(line.text))
+                    elif event.kind == "start":
+                        task = progress.add_task(slug, total=event.data["total"], metrics="")
+                    elif event.kind == "progress" and task is not None:
+                        progress.update(task, completed=event.data["step"], metrics=metric_line(event))
+        except KeyboardInterrupt:
+            run.cancel()
+            raise
+        except OSError:  # the terminal went away mid-print (SIGHUP): the run is stopped and recorded
+            if not received:
+                raise
     result = run.result
+    if received:
+        return 128 + received[0]
     if ctx.json:
         ctx.print_json({"node": node_id, "implementation": slug, "kind": kind, "outcome": result.outcome,
                         "exit_code": result.exit_code, "seconds": round(result.seconds, 2),
-                        "metrics": result.metrics, "claim": result.claim, "run_id": result.run_id})
+                        "metrics": result.metrics, "claim": result.claim, "run_id": result.run_id,
+                        "tests": result.tests})
     else:
+        if result.claim is not None:
+            console.print(Text("claim figures: ", style="dim") + Text(claim_figures(result.claim), style="dim"))
+        if result.tests:
+            console.print(Text(test_counts(result.tests), style="dim"))
         style = "green" if result.outcome == "passed" else "red"
         console.print(Text(f"{kind} {result.outcome}", style=f"bold {style}")
                       + Text(f"  exit {result.exit_code}  {result.seconds:.1f}s", style="dim"))
+        if result.record_error:
+            console.print(Text(f"recorded the outcome only: {result.record_error}", style="yellow"))
     return 0 if result.outcome == "passed" else 1
+
+
+@contextmanager
+def _stop_on_hangup(run):
+    """SIGHUP (the terminal closed) and SIGTERM stop the whole run and record it ``interrupted``.
+
+    The handler only flags and signals (no locks, no I/O), so it is safe
+    wherever it lands; the stream then ends within the kill grace and the
+    row is written before ``tracker run`` exits with 128 + the signal.
+    """
+    received: list[int] = []
+
+    def on_signal(signum, _frame) -> None:
+        if not received:
+            received.append(signum)
+        run.interrupt()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGHUP, signal.SIGTERM)}
+    try:
+        yield received
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def cmd_impls(ctx) -> int:
