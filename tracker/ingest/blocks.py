@@ -181,38 +181,43 @@ class _InlineBuilder:
         return out
 
 
+_SPACE_RUN_RE = re.compile(r"\s+")
+
+
 def _collapse(raw: str):
     """Whitespace runs become one space (and the ends are trimmed); returns the text and a position map."""
-    pieces = re.split(r"(\s+)", raw)
+    starts: list[int] = []  # raw position where each dropped stretch begins
+    removed: list[int] = []  # characters dropped up to and including that stretch
     out: list[str] = []
-    mapping: list[tuple[int, int]] = []  # (raw position, text position) at each piece start
-    raw_pos = text_pos = 0
-    for piece in pieces:
-        mapping.append((raw_pos, text_pos))
-        if piece and piece.isspace():
-            if out and text_pos:
-                out.append(" ")
-                text_pos += 1
-        else:
-            out.append(piece)
-            text_pos += len(piece)
-        raw_pos += len(piece)
+    last = dropped = 0
+    for match in _SPACE_RUN_RE.finditer(raw):
+        a, b = match.span()
+        keep = 0 if a == 0 or b == len(raw) else 1
+        if b - a == keep and match.group() == " ":
+            continue  # a single space stays as it is
+        out.append(raw[last:a])
+        out.append(" " if keep else "")
+        starts.append(a + keep)
+        dropped += b - a - keep
+        removed.append(dropped)
+        last = b
+    if not starts:
+        return raw, lambda pos: pos
+    out.append(raw[last:])
     text = "".join(out)
-    stripped = text.rstrip()
-    starts = [m[0] for m in mapping]
+    size = len(text)
 
     def shift(pos: int) -> int:
         i = bisect_right(starts, pos) - 1
         if i < 0:
-            return 0
-        raw_start, text_start = mapping[i]
-        piece = pieces[i]
-        offset = pos - raw_start
-        if piece.isspace():
-            offset = min(offset, 1 if text_start else 0)
-        return min(text_start + offset, len(stripped))
+            return min(pos, size)
+        run_start = starts[i]
+        before = removed[i - 1] if i else 0
+        gone = removed[i] - before
+        inside = min(pos - run_start, gone)  # positions inside a dropped stretch land at its end
+        return min(pos - before - inside, size)
 
-    return stripped, shift
+    return text, shift
 
 
 def _node_text(node: Node) -> str:

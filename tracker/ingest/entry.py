@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..graph import identity as I
 from . import classify as C
@@ -51,6 +52,12 @@ _BY_RE = re.compile(r"(?:^|[\s,(\-–])(?:by|By|BY)\s+([A-Z][^()\[\],;:.!?]*?(?:
 _ET_AL_RE = re.compile(r"([A-Z][\w'\-]*(?:\s+[A-Z][\w'\-]*)*\s+et\s+al\.?)")
 _SEPARATORS = " -–—:|,;/"
 _ID_TITLE_RE = re.compile(r"^(arxiv:?\s*)?\d{4}\.\d{4,5}(v\d+)?$|^10\.\d{4,9}/\S+$", re.I)
+
+
+@lru_cache(maxsize=1 << 16)
+def _ids_of_url(url: str) -> tuple[tuple[str, str], ...]:
+    """``ids_of_url``, remembered: big lists repeat their hosts and URLs (and URL parsing is slow)."""
+    return tuple(I.ids_of_url(url).items())
 
 
 def is_anchor(url: str) -> bool:
@@ -155,6 +162,7 @@ def _clean_title(title: str) -> str:
 
 _APA_RE = re.compile(r"^\s*(?P<authors>[A-Z][^()]{1,200}?)\s*\((?P<year>(?:19|20)\d\d)[a-z]?\)\.?\s+"
                      r"(?P<title>[^\s.][^.?!]{3,}[?!]?)(?:\.|$)")
+_MAY_HOLD_ID_RE = re.compile(r"\d{4}\.\d{4}|10\.\d{4}|arxiv", re.I)
 _YEAR_TAIL_RE = re.compile(r"^(?P<title>.+?)\s*\(\s*(?P<year>(?:19|20)\d\d)[a-z]?\s*\)\s*[,.]?\s*(?P<rest>.*)$")
 
 
@@ -216,6 +224,7 @@ def _name_ok(name: str) -> bool:
 
 
 def _authors_from_rest(rest: str) -> list[str]:
+    rest = rest[:300]  # names follow the title closely; a summary's later "by" is not an author line
     by = _BY_RE.search(rest)
     if by:
         names = [p.strip() for p in re.split(r",\s*|\s+and\s+|\s*&\s*", by.group(1)) if p.strip()]
@@ -257,10 +266,11 @@ def read_entry(inline: Inline, labels: LabelStats, resolve=lambda url: url, max_
     stars = len(_STAR_RE.findall(text)) or None
     ids: dict[str, str] = {}
     for link in links:
-        for key, value in I.ids_of_url(link.url).items():
+        for key, value in _ids_of_url(link.url):
             ids.setdefault(key, value)
-    for key, value in I.ids_in_text(plain).items():
-        ids.setdefault(key, value)
+    if _MAY_HOLD_ID_RE.search(plain):  # most entries carry no id in their text: skip the full scan
+        for key, value in I.ids_in_text(plain).items():
+            ids.setdefault(key, value)
 
     entry = Entry("", "derived", parsed_links, named, labelled, bare, stars=stars, ids=ids)
     first_named = named[0].start if named else len(text)

@@ -249,13 +249,14 @@ class _Walker:
             if col is None or col >= len(row):
                 col = max(range(len(row)), key=lambda i: len(_plain(row[i])))
             cell = row[col]
-            entry = read_entry(cell, self.labels, self.resolve, max_words_before_bold=0)  # a bold summary word is no title
+            entries = [read_entry(c, self.labels, self.resolve, max_words_before_bold=0) if i == col  # a bold
+                       else self.entry(c) for i, c in enumerate(row)]                       # summary word is no title
+            entry = entries[col]
             title, rest = self._cell_title(cell, entry)
-            links = [l for c in row for l in self.entry(c).links if _is_http(l.url) or not l.url.startswith("#")]
-            links = [l for l in links if l.url and not is_anchor(l.url)]
+            links = [l for e in entries for l in e.links if l.url and not is_anchor(l.url)]
             ids: dict[str, str] = {}
-            for c in row:
-                for key, value in self.entry(c).ids.items():
+            for e in entries:
+                for key, value in e.ids.items():
                     ids.setdefault(key, value)
             primary = next((l for l in links if l.kind == "paper" or C.kind_from_url(l.url) == "paper"), None) or (links[0] if links else None)
             kind = None
