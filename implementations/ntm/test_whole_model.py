@@ -7,7 +7,7 @@ reading and writing on M_{t-1}, and the read-out from [h_t, r_t]. Catches a
 dropped constraint (γ = softplus without the 1, β unconstrained), the gate
 or erase squashed by the wrong function, reading after writing, the read
 vector left out of the controller input or of the read-out, swapped heads, a
-shift applied the wrong way round, and a delimiter or recall phase misplaced.
+shift applied the wrong way round (visible only in the weightings), and a delimiter or recall phase misplaced.
 """
 
 from __future__ import annotations
