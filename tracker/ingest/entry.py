@@ -65,6 +65,7 @@ def is_anchor(url: str) -> bool:
     return bool(re.match(r"^(\./)?#", url.strip()))
 
 
+@lru_cache(maxsize=1 << 16)
 def label_key(text: str) -> str:
     """A link text without wrapping, numbering or case: ``[[Blog_2]]`` -> ``blog``."""
     key = text.strip(_WRAP_CHARS).lower()
@@ -73,6 +74,7 @@ def label_key(text: str) -> str:
     return " ".join(key.split())
 
 
+@lru_cache(maxsize=1 << 16)
 def is_label_word(text: str) -> bool:
     key = label_key(text)
     if not key:
@@ -83,6 +85,7 @@ def is_label_word(text: str) -> bool:
     return len(words) <= 3 and all(w in LABEL_WORDS for w in words)
 
 
+@lru_cache(maxsize=1 << 16)
 def looks_like_id_or_url(text: str) -> bool:
     """A bare arXiv id, DOI or URL: never a title when better text exists."""
     stripped = text.strip(_WRAP_CHARS)

@@ -21,6 +21,7 @@ import yaml
 
 from ..graph.identity import slugify
 from ..gc_pause import gc_paused
+from functools import lru_cache
 from urllib.parse import urljoin
 
 from . import classify as C
@@ -77,6 +78,7 @@ FIELD_RE = re.compile(r"^\s*(authors?|by|year|date|venue|published|conference|jo
 PLACEHOLDER_PATH_RE = re.compile(r"/(blob|tree)/(master|main)/?$", re.I)
 
 
+@lru_cache(maxsize=1 << 16)
 def is_placeholder_path(url: str) -> bool:
     """A repository root or ``blob/master`` link: where lists point when they have no real link."""
     host = C.host_of(url)
