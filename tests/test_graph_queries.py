@@ -33,6 +33,11 @@ def test_next_ranks_by_lists_citing_then_order(graph):
     assert ready(graph, {}, limit=1) == ["backprop"]
 
 
+def test_next_ranks_a_starred_item_above_an_earlier_unstarred_one(write_layer):
+    starred = GRAPH.replace("title: A Standalone Post,", "title: A Standalone Post, stars: 5,")
+    assert ready(load_graph(write_layer(starred)), {}) == ["backprop", "standalone", "intro-video"]
+
+
 def test_next_waits_for_prerequisites_including_whole_previous_week(graph):
     progress = {"backprop": "read"}
     assert "lenet" not in ready(graph, progress)  # intro-video of week 1 still unread

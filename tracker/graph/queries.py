@@ -149,8 +149,8 @@ def ready(tg: TopicGraph, progress: Mapping[str, str], limit: int | None = None,
           topic: str | None = None) -> list[str]:
     """Unread items whose every prerequisite is done, best first.
 
-    Ranked by how many lists cite the item (more is better), then by its
-    earliest position in those lists. Units are kept in rank order per graph,
+    Ranked by how many lists cite the item (more is better), then by the
+    stars a list gave it, then by its earliest position in those lists. Units are kept in rank order per graph,
     so a query stops as soon as it has ``limit`` of them.
     """
     scope = _item_set(tg, topic) if topic else None
@@ -181,7 +181,9 @@ def ready(tg: TopicGraph, progress: Mapping[str, str], limit: int | None = None,
 
 
 def _rank(node: Node) -> tuple:
-    return (-len(node.lists), min((s.order for s in node.sources), default=10**9), node.title.lower())
+    """More lists citing it first, then a list's star rating (":star:" x n), then list order."""
+    return (-len(node.lists), -(node.stars or 0), min((s.order for s in node.sources), default=10**9),
+            node.title.lower())
 
 
 def learning_path(tg: TopicGraph, target: str, progress: Mapping[str, str]) -> list[str]:
