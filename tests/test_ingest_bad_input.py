@@ -97,3 +97,24 @@ def test_reader_never_raises_on_arbitrary_bytes(tmp_path_factory, data):
         assert "binary" in str(err)
     else:
         assert all(w.line >= 1 for w in parsed.warnings)
+
+
+def test_lists_nested_past_the_depth_limit_are_flattened_with_a_warning_not_dropped(tmp_path):
+    from tracker.ingest.blocks import MAX_DEPTH
+
+    lines = ["# Deep", ""] + ["  " * d + f"- level {d} note" for d in range(MAX_DEPTH + 30)]
+    lines += ["  " * (MAX_DEPTH + 30) + "- [Deepest Paper On Things](https://e.org/deepest)", "- [After](https://e.org/after)"]
+    path = tmp_path / "deep.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    parsed = parse_file(path)
+    titles = {i.title for i in parsed.items}
+    assert {"Deepest Paper On Things", "After"} <= titles
+    assert any(f"deeper than {MAX_DEPTH} levels" in w.message for w in parsed.warnings)
+
+
+def test_a_bad_front_matter_loses_only_itself(tmp_path):
+    path = tmp_path / "fm.md"
+    path.write_text("---\ntitle: [[[[\n---\n# Kept list\n\n- [Kept Paper Title](https://e.org/k)\n", encoding="utf-8")
+    parsed = parse_file(path)
+    assert [i.title for i in parsed.items] == ["Kept Paper Title"]
+    assert any(w.line == 1 and "front matter" in w.message for w in parsed.warnings)

@@ -264,9 +264,13 @@ def _html_block(content: str, line: int) -> Block:
     return Block("paragraph", line, inline=Inline(text=text, links=links, line=line, raw=raw))
 
 
+MAX_DEPTH = 40  # deeper lists are flattened (with a warning): the walkers recurse once per level
+
+
 class _Folder:
-    def __init__(self, data: bytes, first_line: int = 1) -> None:
+    def __init__(self, data: bytes, first_line: int = 1, notes: list[tuple[int, str]] | None = None) -> None:
         self.line_of = _Lines(data, first_line)
+        self.notes = notes
 
     def line(self, node: Node) -> int:
         return self.line_of(node.srcmap[0]) if node.srcmap else 0
@@ -317,7 +321,41 @@ class _Folder:
             for child in node.children:
                 if child.name == "todo_checkbox":
                     block.inline.checked = bool(child.meta.get("checked"))
-        block.children = self.blocks(rest, depth)
+        if depth >= MAX_DEPTH:
+            block.children = self.flattened(rest, depth)
+        else:
+            block.children = self.blocks(rest, depth)
+        return block
+
+    def flattened(self, nodes: list[Node], depth: int) -> list[Block]:
+        """Items nested past MAX_DEPTH, as one flat list under the deepest kept item: none is lost."""
+        flat = Block("list", self.line(nodes[0]) if nodes else 0)
+        stack = list(reversed(nodes))
+        while stack:
+            node = stack.pop()
+            if node.name == "list_item":
+                inner = [c for c in node.children if c.name in ("bullet_list", "ordered_list")]
+                item = self.item_shallow(node, depth + 1)
+                flat.children.append(item)
+                for sub in reversed(inner):
+                    stack.extend(reversed(sub.children))
+            elif node.name in ("bullet_list", "ordered_list"):
+                stack.extend(reversed(node.children))
+        if flat.children and self.notes is not None:
+            self.notes.append((flat.children[0].line, f"lists nested deeper than {MAX_DEPTH} levels are read as "
+                                                      f"one level below level {MAX_DEPTH}"))
+        return [flat] if flat.children else []
+
+    def item_shallow(self, node: Node, depth: int) -> Block:
+        """A list item without its nested lists (they are flattened by the caller)."""
+        line = self.line(node)
+        block = Block("item", line, depth=depth)
+        inline_nodes = [c for c in node.children if c.name not in BLOCK_NAMES]
+        paragraphs = [c for c in node.children if c.name in ("paragraph", "heading")]
+        if inline_nodes:
+            block.inline = _inline_of(inline_nodes, self.line_of, line)
+        elif paragraphs:
+            block.inline = _inline_of(paragraphs[0].children, self.line_of, self.line(paragraphs[0]) or line)
         return block
 
     def table(self, node: Node) -> Block:
@@ -371,7 +409,7 @@ def parse_blocks(text: str, notes: list[tuple[int, str]] | None = None) -> list[
         tree = _tree(text)
     except _ParserPanic:
         return _parse_in_chunks(text, notes)
-    return _Folder(text.encode("utf-8")).blocks(tree.children)
+    return _Folder(text.encode("utf-8"), 1, notes).blocks(tree.children)
 
 
 def _parse_in_chunks(text: str, notes: list[tuple[int, str]] | None) -> list[Block]:
@@ -394,6 +432,6 @@ def _parse_in_chunks(text: str, notes: list[tuple[int, str]] | None) -> list[Blo
                     notes.append((line, "could not parse this part of the list; skipped"))
                 start, line = end, line + text.count("\n", start, end)
                 continue
-        blocks.extend(_Folder(chunk.encode("utf-8"), line).blocks(tree.children))
+        blocks.extend(_Folder(chunk.encode("utf-8"), line, notes).blocks(tree.children))
         start, line = end, line + text.count("\n", start, end)
     return blocks

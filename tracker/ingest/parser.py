@@ -664,21 +664,27 @@ class _Walker:
         self.list_item(sub, topic, parent_item, context)
 
 
-def _front_matter_title(blocks: list[Block]) -> str | None:
+def _front_matter_title(blocks: list[Block], notes: list[tuple[int, str]] | None = None) -> str | None:
     for block in blocks:
         if block.kind == "front_matter":
             try:
-                data = yaml.safe_load(block.content)
-            except yaml.YAMLError:
+                data = yaml.load(block.content, Loader=_YAML_LOADER) if len(block.content) < 100_000 else None
+            except (yaml.YAMLError, RecursionError, ValueError) as err:
+                if notes is not None:
+                    problem = "nested too deeply" if isinstance(err, RecursionError) else "not valid YAML"
+                    notes.append((block.line, f"front matter {problem}: ignored; the rest of the list is imported"))
                 return None
             if isinstance(data, dict) and isinstance(data.get("title"), str):
                 return data["title"].strip() or None
     return None
 
 
-def list_title(blocks: list[Block], path: Path) -> tuple[str, list[Block]]:
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def list_title(blocks: list[Block], path: Path, notes: list[tuple[int, str]] | None = None) -> tuple[str, list[Block]]:
     """The list's own title: front matter, or a single leading H1; else the file name."""
-    title = _front_matter_title(blocks)
+    title = _front_matter_title(blocks, notes)
     if title:
         return title, blocks
     headings = [b for b in blocks if b.kind == "heading"]
@@ -693,7 +699,7 @@ def list_title(blocks: list[Block], path: Path) -> tuple[str, list[Block]]:
 def parse_text(text: str, path: Path, list_id: str | None = None, base_url: str | None = None) -> ParsedList:
     notes: list[tuple[int, str]] = []
     blocks = parse_blocks(text, notes)
-    title, blocks = list_title(blocks, path)
+    title, blocks = list_title(blocks, path, notes)
     labels, placeholders = _list_habits(blocks)
     walker = _Walker(path.name, list_id or slugify(path.stem), title, labels, placeholders, base_url)
     for line, message in notes:
