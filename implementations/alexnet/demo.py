@@ -8,6 +8,7 @@ import torch
 import torch.nn.functional as F
 
 from implementations._common.demo import Claim, DemoConfig, main
+from implementations._common.optim import MomentumSGD
 from tracker.demo_protocol import Reporter
 
 from .model import ALEXNET_DIGITS, AlexNet, init_like_paper
@@ -38,8 +39,7 @@ def steps_to_target(activation: str, budget: int, target: float, x: torch.Tensor
     torch.manual_seed(cfg.seed)                       # both networks start from the same draw
     net = AlexNet(ALEXNET_DIGITS, activation=activation, dropout=0.0).to(cfg.device)
     init_like_paper(net)
-    params = list(net.parameters())
-    velocity = [torch.zeros_like(p) for p in params]
+    opt = MomentumSGD(net.parameters(), lr=LR[activation], momentum=MOMENTUM)
     generator = torch.Generator().manual_seed(cfg.seed)   # and see the same mini-batches
     errors: list[float] = []
     for step in range(1, budget + 1):
@@ -47,13 +47,8 @@ def steps_to_target(activation: str, budget: int, target: float, x: torch.Tensor
         logits = net(x[idx])
         loss = F.cross_entropy(logits, y[idx])
         errors.append((logits.argmax(1) != y[idx]).float().mean().item())
-        for p in params:
-            p.grad = None
         loss.backward()
-        with torch.no_grad():
-            for p, v in zip(params, velocity):
-                v.mul_(MOMENTUM).add_(p.grad)
-                p.sub_(LR[activation] * v)
+        opt.step()
         running = sum(errors[-WINDOW:]) / len(errors[-WINDOW:])
         report.progress(first_step + step - 1, loss=loss.item(), train_error=running)
         if step >= WINDOW and running <= target:
