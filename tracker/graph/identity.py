@@ -105,13 +105,22 @@ def openreview_id(url: str | None) -> str | None:
 
 
 def ids_of_url(url: str | None) -> dict[str, str]:
-    """The strong ids a single link names: {"arxiv": ..., "doi": ..., "openreview": ...}."""
-    found: dict[str, str] = {}
-    for kind, fn in (("arxiv", arxiv_id), ("doi", doi_of), ("openreview", openreview_id)):
-        value = fn(url) if url and url.lower().startswith(("http://", "https://")) else None
+    """The strong ids a single link names: {"arxiv": ..., "doi": ..., "openreview": ...} (a fresh dict)."""
+    return dict(_ids_of_url(url)) if url else {}
+
+
+@lru_cache(maxsize=1 << 17)  # the layer and the loader both ask, for every record
+def _ids_of_url(url: str) -> tuple[tuple[str, str], ...]:
+    lower = url.lower()
+    if not lower.startswith(("http://", "https://")):
+        return ()
+    found = []
+    for kind, marker, fn in (("arxiv", "arxiv", arxiv_id), ("doi", "10.", doi_of),
+                             ("openreview", "openreview", openreview_id)):
+        value = fn(url) if marker in lower else None
         if value:
-            found[kind] = value
-    return found
+            found.append((kind, value))
+    return tuple(found)
 
 
 def ids_in_text(text: str | None) -> dict[str, str]:
@@ -136,6 +145,7 @@ def ids_in_text(text: str | None) -> dict[str, str]:
     return found
 
 
+@lru_cache(maxsize=1 << 17)
 def normalize_url(url: str | None) -> str | None:
     """A comparable form of a URL: no scheme, www, fragment, tracking parameters, trailing slash or ``.pdf``.
 
@@ -149,10 +159,8 @@ def normalize_url(url: str | None) -> str | None:
         return None
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
-    ids = ids_of_url(url)
-    for kind in ID_KINDS:
-        if kind in ids:
-            return f"{kind}:{ids[kind]}"
+    for kind, value in _ids_of_url(url):  # ids come arxiv, doi, openreview: strongest first
+        return f"{kind}:{value}"
     host = parts.netloc.lower().removeprefix("www.").removeprefix("m.")
     host = re.sub(r":(80|443)$", "", host)
     path = re.sub(r"/+$", "", parts.path)
@@ -175,6 +183,7 @@ def strong_keys(ids: dict[str, str], url: str | None, placeholder: bool = False)
     return keys
 
 
+@lru_cache(maxsize=1 << 17)
 def normal_id(kind: str, value: str) -> str | None:
     """One spelling per id: arXiv ids without versions, DOIs lowercased, OpenReview ids as written."""
     value = str(value).strip()
@@ -197,7 +206,7 @@ def record_ids(url: str | None, **declared: str | None) -> dict[str, str]:
 def is_placeholder_url(url: str | None, kind: str | None = None) -> bool:
     """A link that names no particular thing: a repository's ``blob/master`` or ``tree/main`` page, a bare
     user page, or a repository root given for anything but code (the list's own repo as a stand-in link)."""
-    if not url:
+    if not url or not any(h in url.lower() for h in _REPO_HOSTS):
         return False
     try:
         parts = urlsplit(url.strip())

@@ -254,11 +254,32 @@ def build_graph(layers: list[tuple[str, LayerFile]], known_implementations: set[
     return TopicGraph(merger.nodes, graph, merger.id_aliases, title_index, lists, warnings)
 
 
+def _acyclic(edges: list[tuple[str, str]]) -> bool:
+    """Kahn's algorithm on plain dicts: several times faster than networkx on a 100k-node graph."""
+    out: dict[str, list[str]] = {}
+    indegree: dict[str, int] = {}
+    for u, v in edges:
+        out.setdefault(u, []).append(v)
+        indegree[v] = indegree.get(v, 0) + 1
+        indegree.setdefault(u, 0)
+    ready = [n for n, d in indegree.items() if d == 0]
+    seen = 0
+    while ready:
+        node = ready.pop()
+        seen += 1
+        for target in out.get(node, ()):
+            indegree[target] -= 1
+            if indegree[target] == 0:
+                ready.append(target)
+    return seen == len(indegree)
+
+
 def _cycle_problems(graph: nx.DiGraph, merger: _Merger) -> list[str]:
     for kind in (REQUIRES, PART_OF):
-        sub = nx.DiGraph([(u, v) for u, v, d in graph.edges(data=True) if d["kind"] == kind])
-        if nx.is_directed_acyclic_graph(sub):
+        edges = [(u, v) for u, v, k in graph.edges(data="kind") if k == kind]
+        if _acyclic(edges):
             continue
+        sub = nx.DiGraph(edges)
         try:
             cycle = nx.find_cycle(sub)
         except nx.NetworkXNoCycle:

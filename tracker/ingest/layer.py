@@ -186,9 +186,11 @@ class _LayerBuilder:
             placeholder = normalize_url(item.url) in self.placeholders
             keys = strong_keys(ids, item.url, placeholder) if item.kind != "topic" else []
             title_key = _title_key(item, topic_id)
-            found, via = self._find(keys + ([title_key] if title_key else []), ids)
+            if title_key:
+                keys.append(title_key)
+            found, via = self._find(keys, ids)
             if found is None:
-                found = self._new_node(item, topic_id, ids, placeholder, keys + ([title_key] if title_key else []))
+                found = self._new_node(item, topic_id, ids, placeholder, keys)
                 self.trace.append(EntryTrace(item.line, item.title, found["id"], derived=not has_real_title(item)))
             else:
                 self._merge(found, item, topic_id, ids)
@@ -200,7 +202,7 @@ class _LayerBuilder:
                 if extra and extra not in found["topics"]:
                     found["topics"].append(extra)
                 found["sources"].append(self.source(line, order))
-            for key in keys + ([title_key] if title_key else []):
+            for key in keys:
                 self.by_key.setdefault(key, found)
             held = self.node_ids[id(found)]
             for kind, value in ids.items():
