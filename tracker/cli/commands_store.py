@@ -15,7 +15,7 @@ from rich.text import Text
 
 from ..editor import edit_text
 from ..errors import UserError
-from ..store.tables import UnreadableTime
+from ..store.times import UnreadableTime
 from ..store.vocabulary import STATUSES
 from ..text import clean
 from .render import STATUS_MARKS, STATUS_STYLES, bar, safe

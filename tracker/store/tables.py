@@ -17,37 +17,11 @@ from typing import Any, Optional
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from .times import UnreadableTime, parse_stored_time
+
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
-
-
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-
-
-class UnreadableTime(datetime):
-    """A stored time that does not parse: sorts as the epoch, and keeps the raw value for reports."""
-
-    raw: object = None
-
-    @classmethod
-    def of(cls, raw: object) -> "UnreadableTime":
-        value = cls(1970, 1, 1, tzinfo=timezone.utc)
-        value.raw = raw
-        return value
-
-
-def parse_stored_time(value: object) -> datetime | None:
-    """A stored SQLite time as aware UTC; ``UnreadableTime`` when it is not an ISO time."""
-    if value is None or isinstance(value, datetime):
-        return value
-    try:
-        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
-        if parsed is None:
-            return UnreadableTime.of(value)
-        return parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed.astimezone(timezone.utc)
-    except (ValueError, OverflowError):
-        return UnreadableTime.of(value)
 
 
 class UTCDateTime(sa.types.TypeDecorator):
