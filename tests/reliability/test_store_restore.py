@@ -7,7 +7,6 @@ accepted with wrong values (item 13).
 
 from __future__ import annotations
 
-import json
 
 import pytest
 
