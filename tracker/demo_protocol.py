@@ -178,6 +178,11 @@ def parse_line(line: str) -> Event | None:
         return None
 
 
+def curve_label(metric: str, series: str | None) -> str:
+    """The name a metric's curve is drawn and stored under: ``plain-56 loss`` for a series, else ``loss``."""
+    return f"{series} {metric}" if series else metric
+
+
 def _clean_number(value: float) -> float | None:
     """A figure the parser accepts, or None (NaN, infinities, beyond ``MAX_ABS_FIGURE``)."""
     try:

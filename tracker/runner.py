@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from . import run_supervisor
-from .demo_protocol import ENV_FLAG, Event, parse_line
+from .demo_protocol import ENV_FLAG, Event, curve_label, parse_line
 from .errors import UserError
 from .impl_meta import SLUG_RE, discover, implementations_root
 
@@ -100,11 +100,6 @@ def kill_everything(leader: int, sig: int) -> None:
 def close_orphaned_runs(store) -> list[int]:
     """Mark ``interrupted`` the runs this machine's dead watchers left ``running`` (see ``Run``'s docstring)."""
     return store.interrupt_orphaned_runs(socket.gethostname(), run_supervisor.is_running)
-
-
-def curve_label(metric: str, series: str | None) -> str:
-    """The name a metric's curve is drawn and stored under: ``plain-56 loss`` for a series."""
-    return f"{series} {metric}" if series else metric
 
 
 class Run:

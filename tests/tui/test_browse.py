@@ -144,7 +144,7 @@ def test_details_show_facts_status_dates_relations_code_and_notes(make_app, stor
             assert links.region.y < details.query_one("#details-facts").region.y < rel.region.y
             code = text("#details-code")
             assert "implementations/tiny  Tiny demo" in code and "claim    loss falls below 0.25" in code
-            assert "demo     last run passed · claim reproduced · " in code
+            assert "demo     verdict passed · claim reproduced · " in code and "last run" not in code
             assert "tests    never run (t)" in code
             notes = details.query_one("#details-notes")
             await wait_for(pilot, lambda: len(notes.children) >= 2)

@@ -6,10 +6,11 @@ import asyncio
 import os
 import time
 
-from textual.widgets import ProgressBar, RichLog
+from textual.widgets import DataTable, ProgressBar, RichLog
 
 from tests.tui.helpers import loaded, wait_for
 from tracker.tui.widgets.metrics_plot import MetricsPlot
+from tracker.tui.widgets.node_details import NodeDetails
 
 
 def alive(pid: int) -> bool:
@@ -59,8 +60,9 @@ def test_a_real_demo_streams_progress_metrics_claim_and_outcome(make_app, store)
             assert (bar.total, bar.progress) == (5, 5)
             assert app.screen.query_one(MetricsPlot).plt is not None
             verdict = str(app.screen.query_one("#run-verdict").render())
-            assert "Claim    loss falls below 0.25  measured 0.2 vs 0.25: REPRODUCED" in verdict
+            assert "Claim    loss falls below 0.25  measured 0.2 vs threshold 0.25: REPRODUCED" in verdict
             assert "Outcome  passed  exit code 0" in verdict
+            assert "running" not in str(app.screen.query_one("#run-heading").render())
             assert "passed" in str(app.screen.query_one("#run-heading").render())
             runs = store.runs(node_id="backprop")
             assert [(r.kind, r.outcome, r.verdict) for r in runs] == [("demo", "passed", "reproduced")]
@@ -152,3 +154,149 @@ def test_missing_implementations_and_busy_runs_are_notifications(make_app):
             assert app.current_mode == "browse" and app.run_state is None
 
     asyncio.run(main())
+
+
+TWO_MODELS_DEMO = r"""
+import sys
+from tracker.demo_protocol import Reporter
+r = Reporter()
+r.start(6, series=["plain", "residual"])
+for k, name in enumerate(["plain", "residual"]):
+    for step in range(1, 4):
+        r.progress(k * 3 + step, series=name, loss=(2.0 - k) / step)
+r.claim("residual ends lower", 0.33333333333, 0.5, True)
+r.end("reproduced")
+"""
+
+
+def test_a_demo_that_trains_two_models_plots_two_labelled_curves_on_one_step_axis(make_app, impl_root):
+    (impl_root / "tiny" / "demo.py").write_text(TWO_MODELS_DEMO)
+
+    async def main():
+        app = make_app()
+        async with app.run_test(size=(120, 45)) as pilot:
+            await loaded(pilot)
+            app.jump_to("backprop")
+            await wait_for(pilot, lambda: app.selected == "backprop")
+            await pilot.press("x")
+            await wait_for(pilot, lambda: app.run_state is not None and app.run_state.result is not None, 30)
+            await pilot.pause(0.3)
+            state = app.run_state
+            assert state.metrics == {"plain loss": [(1, 2.0), (2, 1.0), (3, 2 / 3)],
+                                     "residual loss": [(1, 1.0), (2, 0.5), (3, 1 / 3)]}
+            assert (state.total, state.step, state.series) == (6, 6, ["plain", "residual"])
+            assert "plain step 1/3  loss 2" in log_lines(app)  # the human line counts the model's own steps
+            verdict = str(app.screen.query_one("#run-verdict").render())
+            assert "measured 0.3333 vs threshold 0.5: REPRODUCED" in verdict  # not 0.33333333333
+            [run] = app.session.store.runs()
+            assert run.curves == {"plain loss": [[1, 2.0], [2, 1.0], [3, 2 / 3]],
+                                  "residual loss": [[1, 1.0], [2, 0.5], [3, 1 / 3]]}
+            assert (run.measured, run.threshold) == (0.33333333333, 0.5)
+
+    asyncio.run(main())
+
+
+def test_tests_show_each_name_and_outcome_with_counts(make_app, impl_root, monkeypatch):
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+    (impl_root / "tiny" / "test_tiny.py").write_text(
+        "import pytest\n\ndef test_ok():\n    assert 1 + 1 == 2\n\ndef test_wrong():\n    assert 1 + 1 == 3\n\n"
+        "@pytest.mark.skip(reason='later')\ndef test_later():\n    pass\n")
+
+    async def main():
+        app = make_app()
+        async with app.run_test(size=(120, 45)) as pilot:
+            await loaded(pilot)
+            app.jump_to("backprop")
+            await wait_for(pilot, lambda: app.selected == "backprop")
+            await pilot.press("t")
+            await wait_for(pilot, lambda: app.run_state is not None and app.run_state.result is not None, 60)
+            await pilot.pause(0.3)
+            state = app.run_state
+            assert [(name.rsplit("::", 1)[1], outcome) for name, outcome in state.tests] == [
+                ("test_ok", "passed"), ("test_wrong", "failed"), ("test_later", "skipped")]
+            assert state.test_counts == {"passed": 1, "failed": 1, "skipped": 1}
+            assert (state.total, state.step) == (3, 3)
+            assert state.result.outcome == "failed"
+            verdict = str(app.screen.query_one("#run-verdict").render())
+            assert "Tests    1 passed · 1 failed · 1 skipped  failed: " in verdict and "test_wrong" in verdict
+            assert any(line.endswith("test_tiny.py::test_ok PASSED") or "test_ok PASSED" in line
+                       for line in log_lines(app))  # -v: one line per test
+            [run] = app.session.store.runs()
+            assert run.tests == {"passed": 1, "failed": 1, "skipped": 1}
+
+    asyncio.run(main())
+
+
+def seed_runs(db_path, *, stale_pid: int | None = None) -> list[int]:
+    """Two finished runs of the tiny demo and a cancelled one, as an earlier session left them."""
+    from tracker.store import open_store
+
+    with open_store(db_path) as s:
+        first = s.start_run("backprop", "tiny", "demo")
+        s.finish_run(first, outcome="passed", exit_code=0, claim="loss falls below 0.25", verdict="reproduced",
+                     output_tail="first run log", curves={"loss": [[1, 1.0], [2, 0.5]]},
+                     figures={"measured": 0.5, "threshold": 0.75}, seconds=2.0)
+        second = s.start_run("backprop", "tiny", "demo")
+        s.finish_run(second, outcome="passed", exit_code=0, claim="loss falls below 0.25", verdict="reproduced",
+                     output_tail="second run log", curves={"loss": [[1, 0.9], [2, 0.4]]},
+                     figures={"measured": 0.4, "threshold": 0.75}, seconds=3.0)
+        third = s.start_run("backprop", "tiny", "demo")
+        s.finish_run(third, outcome="cancelled", exit_code=-15, output_tail="cancelled log", seconds=1.0)
+        ids = [first, second, third]
+        if stale_pid is not None:
+            ids.append(s.start_run("backprop", "tiny", "demo", pid=stale_pid, pid_started=1,
+                                   host=__import__("socket").gethostname()))
+    return ids
+
+
+def test_after_a_restart_the_runs_panel_lists_past_runs_reopens_their_logs_and_compares_curves(make_app, db_path):
+    import subprocess
+    import sys
+
+    dead = int(subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                              text=True).stdout)
+    first, second, third, stale = seed_runs(db_path, stale_pid=dead)
+
+    async def main():
+        app = make_app()
+        async with app.run_test(size=(140, 45)) as pilot:
+            await loaded(pilot)
+            await pilot.press("l")
+            table = app.screen.query_one(DataTable)
+            await wait_for(pilot, lambda: table.row_count == 4)
+            # The stale row's watcher is gone: the TUI's start closed it.
+            assert [str(table.get_row_at(i)[4]) for i in range(4)] == ["interrupted", "cancelled", "passed", "passed"]
+            assert [table.get_row_at(i)[0] for i in range(4)] == [f"#{stale}", f"#{third}", f"#{second}", f"#{first}"]
+            assert table.get_row_at(2)[5].plain == "0.4 / 0.75" and table.get_row_at(2)[6] == "3.0s"
+            heading = str(app.screen.query_one("#run-heading").render())
+            assert f"run #{stale}" in heading and "interrupted" in heading and "No run yet" not in heading
+            table.move_cursor(row=3)
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: app.screen.shown.run_id == first)
+            assert log_lines(app) == ["first run log"]
+            verdict = str(app.screen.query_one("#run-verdict").render())
+            assert "measured 0.5 vs threshold 0.75: REPRODUCED" in verdict
+            table.move_cursor(row=2)
+            await pilot.press("v")
+            assert app.screen.compared.run_id == second
+            plot = app.screen.query_one(MetricsPlot)
+            assert plot.display
+            assert f"curves of run #{second}" in str(app.screen.query_one("#run-verdict").render())
+            await pilot.press("escape")
+            assert app.screen.compared is None
+            # The details keep the last verdict in sight, apart from the run that did not finish.
+            app.jump_to("backprop")
+            details = app.screen.query_one(NodeDetails)
+            await wait_for(pilot, lambda: details.node_id == "backprop" and "verdict" in str(
+                details.query_one("#details-code").render()))
+            code = str(details.query_one("#details-code").render())
+            assert "demo     verdict passed · claim reproduced · " in code
+            assert "last run interrupted" in code
+
+    asyncio.run(main())
+    from tracker.store import open_store
+
+    with open_store(db_path) as s:
+        assert s.run(stale).outcome == "interrupted"
+        assert s.last_run("tiny", "demo").outcome == "interrupted"
+        assert s.last_run("tiny", "demo", finished=True).id == second

@@ -67,6 +67,11 @@ CONFLICT_BINDINGS = [
 
 PATH_BINDINGS = [Binding("escape", "dismiss", "Close", id="close_path")]
 
+RUN_PANEL_BINDINGS = [  # enter on a history row reopens that run (the table's own key)
+    Binding("v", "compare_runs", "Compare", id="run_compare"),
+    Binding("escape", "show_current_run", "Current run", id="run_current"),
+]
+
 HELP_BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close", id="close_help")]
 
 PICKER_BINDINGS = [Binding("escape", "dismiss", "Close", id="close_picker")]
@@ -80,8 +85,8 @@ CONFIRM_BINDINGS = [
 SECTIONS = [
     ("On a highlighted node", NODE_BINDINGS), ("Everywhere", APP_BINDINGS), ("Browse", BROWSE_BINDINGS),
     ("Topic tree", TREE_BINDINGS), ("Notes editor", NOTES_BINDINGS), ("Note changed elsewhere", CONFLICT_BINDINGS),
-    ("Learning path", PATH_BINDINGS), ("Kind picker", PICKER_BINDINGS), ("Questions", CONFIRM_BINDINGS),
-    ("This help", HELP_BINDINGS),
+    ("Learning path", PATH_BINDINGS), ("Run panel", RUN_PANEL_BINDINGS), ("Kind picker", PICKER_BINDINGS),
+    ("Questions", CONFIRM_BINDINGS), ("This help", HELP_BINDINGS),
 ]
 ALL_BINDINGS = [b for _, bindings in SECTIONS for b in bindings]
 BINDING_IDS = {b.id for b in ALL_BINDINGS if b.id}

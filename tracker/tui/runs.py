@@ -16,6 +16,7 @@ from typing import Any
 from textual import work
 from textual.message import Message
 
+from ..demo_protocol import curve_label
 from ..errors import UserError
 
 LOG_LINES = 5000
@@ -24,7 +25,13 @@ MIN_TIMEOUT_S = 600.0
 
 @dataclass
 class RunState:
-    """What the run panel shows: the command, progress, metric curves, the log and the verdict."""
+    """What the run panel shows: the command, progress, metric curves, tests, the log and the verdict.
+
+    Curves are keyed by their label (``loss``, or ``plain-56 loss`` for a demo
+    that trains several models) and plotted against the step inside their
+    series, so two models share one step axis. A past run (``from_record``)
+    carries what its row kept: the log's tail, its curves and verdict.
+    """
 
     node_id: str
     slug: str
@@ -33,32 +40,69 @@ class RunState:
     command: list[str]
     total: int | None = None
     step: int = 0
+    series: list[str] = field(default_factory=list)
+    current_series: str | None = None
     metrics: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
+    tests: list[tuple[str, str]] = field(default_factory=list)  # (test id, outcome), in the order they finished
+    test_counts: dict[str, int] = field(default_factory=dict)
     log: deque[str] = field(default_factory=lambda: deque(maxlen=LOG_LINES))
     claim: dict[str, Any] | None = None
     result: Any = None  # tracker.runner.RunResult once finished
     error: str = ""
+    run_id: int | None = None
+    started_at: Any = None  # set for past runs
 
     @property
     def active(self) -> bool:
         return self.result is None and not self.error
 
+    @property
+    def past(self) -> bool:
+        return self.started_at is not None
+
     def apply(self, line) -> str:
-        """Fold one ``OutputLine`` in; returns what changed: log, start, progress, claim or end."""
+        """Fold one ``OutputLine`` in; returns what changed: log, start, progress, claim, test or end."""
         event = line.event
         if event is None:
             self.log.append(line.text)
             return "log"
+        data = event.data
         if event.kind == "start":
-            total = event.data.get("total")
-            self.total = total if isinstance(total, int) and total > 0 else None
+            self.total, self.series = data["total"], list(data["series"])
         elif event.kind == "progress":
-            self.step = int(event.data.get("step", self.step))
+            self.step = data["step"]
+            self.current_series = data.get("series")
+            x = data.get("series_step", self.step)
             for name, value in event.metrics.items():
-                self.metrics.setdefault(name, []).append((self.step, value))
+                self.metrics.setdefault(curve_label(name, self.current_series), []).append((x, value))
         elif event.kind == "claim":
-            self.claim = dict(event.data)
+            self.claim = dict(data)
+        elif event.kind == "test":
+            self.tests.append((data["name"], data["outcome"]))
+            self.test_counts[data["outcome"]] = self.test_counts.get(data["outcome"], 0) + 1
+            self.step = len(self.tests)
         return event.kind
+
+    @classmethod
+    def from_record(cls, run) -> RunState:
+        """A stored run (a ``tracker.store.tables.Run`` row), ready to show again."""
+        from ..runner import RunResult
+
+        claim = None
+        if run.claim is not None or run.verdict is not None:
+            claim = {"text": run.claim or "", "measured": run.measured, "threshold": run.threshold,
+                     "reproduced": run.verdict == "reproduced"}
+        seconds = (run.ended_at - run.started_at).total_seconds() if run.ended_at and run.started_at else 0.0
+        label = {"test": "tests", "demo": "demo"}.get(run.kind, run.kind)
+        state = cls(run.node_id, run.slug, run.kind, label, [], claim=claim, run_id=run.id, started_at=run.started_at)
+        state.log.extend((run.output_tail or "").splitlines())
+        for name, points in (run.curves or {}).items():
+            state.metrics[str(name)] = [(p[0], p[1]) for p in points if isinstance(p, list) and len(p) == 2]
+        state.test_counts = {str(k): int(v) for k, v in (run.tests or {}).items() if isinstance(v, int)}
+        state.result = RunResult(outcome=run.outcome, exit_code=run.exit_code, seconds=seconds,
+                                 metrics=dict(run.metrics or {}), claim=claim, run_id=run.id,
+                                 tests=state.test_counts)
+        return state
 
 
 class RunOutput(Message):

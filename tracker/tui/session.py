@@ -55,6 +55,8 @@ class NodeDetails:
     implementation: ImplementationMeta | None = None
     last_demo: Any = None
     last_test: Any = None
+    demo_verdict: Any = None  # the latest demo/test run that got to a verdict (a cancel does not hide it)
+    test_verdict: Any = None
     store_error: str = ""
 
 
@@ -230,6 +232,8 @@ class Session:
             if node.implementation:
                 info.last_demo = self.store.last_run(node.implementation, "demo")
                 info.last_test = self.store.last_run(node.implementation, "test")
+                info.demo_verdict = self.store.last_run(node.implementation, "demo", finished=True)
+                info.test_verdict = self.store.last_run(node.implementation, "test", finished=True)
         except UserError as err:
             info.store_error = str(err)
         return info

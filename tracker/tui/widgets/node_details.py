@@ -181,17 +181,26 @@ class NodeDetails(VerticalScroll):
             return _row("code", f"{node.implementation} (not installed)", "yellow")
         lines = [_row("code", Text.assemble((f"implementations/{meta.slug}", "bold"), "  ", literal(meta.title))),
                  _row("claim", meta.claim, "italic")]
-        for label, run, keys in (("demo", info.last_demo, "x quick, X full"), ("tests", info.last_test, "t")):
-            lines.append(_row(label, self._run_line(run, keys)))
+        for label, run, verdict, keys in (("demo", info.last_demo, info.demo_verdict, "x quick, X full"),
+                                          ("tests", info.last_test, info.test_verdict, "t")):
+            lines.append(_row(label, self._run_line(run, verdict, keys)))
         return Text("\n").join(lines)
 
     @staticmethod
-    def _run_line(run, keys: str) -> Text:
+    def _run_line(run, verdict, keys: str) -> Text:
+        """The last finished verdict, and the last run apart from it when that one did not finish."""
         if run is None:
             return Text(f"never run ({keys})", style="dim")
-        style = {"passed": "green", "running": "yellow"}.get(run.outcome, "red")
-        line = Text(f"last run {run.outcome}", style=style)
-        if run.verdict:
-            line.append(f" · claim {run.verdict}", style="green" if run.verdict == "reproduced" else "red")
-        line.append(f" · {local_date(run.started_at)} ({keys})", style="dim")
+        line = Text()
+        if verdict is not None:
+            line.append(f"verdict {verdict.outcome}", style="green" if verdict.outcome == "passed" else "red")
+            if verdict.verdict:
+                line.append(f" · claim {verdict.verdict}", style="green" if verdict.verdict == "reproduced" else "red")
+            line.append(f" · {local_date(verdict.started_at)}", style="dim")
+        if verdict is None or verdict.id != run.id:
+            style = {"passed": "green", "running": "yellow"}.get(run.outcome, "red")
+            line.append(" · " if verdict is not None else "")
+            line.append(f"last run {run.outcome}", style=style)
+            line.append(f" · {local_date(run.started_at)}", style="dim")
+        line.append(f" ({keys})", style="dim")
         return line
