@@ -51,3 +51,28 @@ def test_streak_of_a_single_read(tmp_path, days_back, expected):
         store.mark("a", "read", at=at_local(TODAY - timedelta(days=days_back)))
         start = week_start(TODAY) - timedelta(weeks=7)
         assert current_streak(store, TODAY, store.read_times(), start) == expected
+
+
+def test_weekly_reads_count_only_reads_that_still_stand(tmp_path):
+    from tracker.store.stats import standing_read_times
+
+    monday = week_start(TODAY)
+    with open_store(tmp_path / "t.db") as store:
+        store.mark("kept", "read", at=at_local(monday))
+        store.mark("set-back", "read", at=at_local(monday))
+        store.mark("set-back", "unread", at=at_local(monday, 13))  # a read set back to unread: no read
+        store.mark("undone", "read", at=at_local(monday))
+        store.undo("undone")
+        store.mark("twice", "read", at=at_local(monday - timedelta(weeks=1)))
+        store.mark("twice", "reading", at=at_local(monday, 9))
+        store.mark("twice", "read", at=at_local(monday, 10))  # read again: counts once, this week
+        store.mark("restored", "read", at=at_local(monday - timedelta(weeks=2)))
+        store.mark("restored", "skipped", at=at_local(monday, 11))
+        store.undo("restored")  # the skip undone: the read of two weeks ago stands again
+        times = standing_read_times(store)
+        assert len(times) == 3 + 1 - 1  # kept, twice, restored
+        weeks = weekly_reads(times, TODAY)
+        assert [w["reads"] for w in weeks][-3:] == [1, 0, 2]
+        since = datetime.combine(monday, time()).astimezone()
+        assert len(standing_read_times(store, since)) == 2
+        assert sum(w["reads"] for w in weekly_reads(store.read_times(), TODAY)) == 5  # the events, for contrast

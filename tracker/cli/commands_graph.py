@@ -43,23 +43,28 @@ def register(sub, common) -> None:
 
 
 def _topic_label(tg, topic_id: str, counts) -> Text:
-    done, total = counts.get(topic_id, (0, 0))
+    tally = counts[topic_id]
     label = safe(tg.nodes[topic_id].title, "bold")
-    label.append(f"  {done}/{total}", style="cyan")
+    label.append(f"  {tally.read}/{tally.total}", style="cyan")
+    if tally.skipped:
+        label.append(f" +{tally.skipped} skipped", style="dim")
     label.append(f"  {topic_id}", style="dim")
     return label
 
 
 def cmd_topics(ctx) -> int:
+    from ..graph import membership
+
     tg = ctx.graph
     progress = ctx.progress()
-    counts = queries.topic_counts(tg, progress)
+    counts = {}  # the tree's and `tracker stats`'s count: done means read, skipped shown apart
 
     def subtree(topic_id: str, depth: int) -> dict:
         kids = [c for c in tg.children(topic_id) if not tg.is_unit(c)]
-        done, total = counts.get(topic_id, (0, 0))  # a childless topic (an empty list) is a unit, not counted
+        tally = counts[topic_id] = membership.topic_tally(tg, topic_id, progress)  # 0/0 for an empty list
         return {
-            "id": topic_id, "title": tg.nodes[topic_id].title, "done": done, "items": total,
+            "id": topic_id, "title": tg.nodes[topic_id].title, "done": tally.done, "items": tally.total,
+            "read": tally.read, "reading": tally.reading, "skipped": tally.skipped,
             "children": [subtree(k, depth + 1) for k in kids] if ctx.args.depth is None or depth < ctx.args.depth else [],
         }
 

@@ -256,8 +256,8 @@ class TrackerApp(NodeActions, RunActions, App[int]):
             return self._active_run is not None
         if action == "show_mode":  # the footer leaves out the screen you are on
             return parameters[0] != self.current_mode
-        if action == "undo":
-            return True if self.session.loaded and self.session.can_undo else None
+        if action == "undo":  # with nothing of this window's to undo, z says so
+            return True if self.session.loaded else None
         if action in NODE_ACTIONS:
             return self.node_action_allowed(action, self.selected)
         return True
