@@ -26,7 +26,7 @@ from tracker.ingest.layer import build_layer, layer_yaml, list_id_for
 from tracker.ingest.parser import parse_file
 
 MORE = Path(__file__).resolve().parent.parent.parent / "shared" / "reading_lists_more"
-TRACKER = [sys.executable, "-m", "tracker"]
+TRACKER = [sys.executable, "-m", "tracker.cli.main"]
 
 
 def _seconds(fn) -> float:

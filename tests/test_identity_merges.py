@@ -189,3 +189,28 @@ def test_a_single_resource_entry_is_that_resource_and_its_label_stays_local():
     assert rnn.aliases == [] and rnn.also_titled == []
     other = next(n for n in nodes_with(graph, "a.md") if n.id != "rnn-effectiveness")
     assert other.title == "Vanilla" and other.derived_title and other.url == "http://cs231n.github.io/optimization-2/"
+
+
+def test_a_bare_concept_named_by_a_curated_alias_is_that_node_but_a_heading_is_not():
+    a = reading_list("a", {"title": "ResNet", "kind": "topic", "topic": "CNNs"},
+                     {"title": "Transformer", "kind": "topic", "links": [("https://example.org/t", "blog", False)]},
+                     topics=("CNNs", "ResNet"))
+    graph = graph_of(a, curated=CURATED)
+    resnet = graph.nodes["resnet"]
+    assert resnet.kind == "paper" and resnet.lists == ["a.md"] and resnet.title.startswith("Deep Residual")
+    assert graph.out_ids("resnet", "part_of") == ["a/cnns"]
+    assert graph.nodes["transformer"].lists == []  # a concept with its own links is a thing of its own
+    assert graph.nodes["a/resnet"].is_topic  # the heading "ResNet" stays this list's topic
+
+
+def test_a_curated_records_other_links_are_keys_for_imports():
+    curated = CURATED + """\
+  - {id: lstm-1997, kind: paper, title: Long Short-Term Memory, url: "https://www.bioinf.jku.at/publications/older/2604.pdf",
+     links: [{url: "https://doi.org/10.1162/neco.1997.9.8.1735", label: Neural Computation},
+             {url: "https://github.com/some/lstm-code", label: code, kind: code}]}
+"""
+    a = reading_list("a", {"title": "Hochreiter and Schmidhuber", "ids": {"doi": "10.1162/neco.1997.9.8.1735"}},
+                     {"title": "An LSTM implementation", "kind": "code", "url": "https://github.com/some/lstm-code"})
+    graph = graph_of(a, curated=curated)
+    assert graph.nodes["lstm-1997"].lists == ["a.md"]
+    assert len(nodes_with(graph, "a.md")) == 2  # the curated paper's code link is not the paper

@@ -117,7 +117,7 @@ class Merger:
                 if via:
                     return candidate, via
         if spec.kind == "topic":
-            return None, None
+            return self._concept_target(spec)
         for key in keys:
             found = self.keys.get(key)
             if found is not None and not self._conflicts(found, ids):
@@ -138,6 +138,14 @@ class Merger:
             found = self.titles.get(f"{family}:{norm}")
             if found is not None and not self._conflicts(found, ids) and not self._other_url(found, keys, family):
                 return found, "title"
+        return None, None
+
+    def _concept_target(self, spec: NodeSpec) -> tuple[str | None, str | None]:
+        """A bare concept bullet that is a curated node's alias ("BERT") is that node."""
+        norm = normalize_title(spec.title) if spec.concept and not spec.derived_title else None
+        entry = self.curated_names.get(norm) if norm else None
+        if entry and (entry[2] or is_specific_title(norm)):
+            return entry[0], "alias" if entry[2] else "title"
         return None, None
 
     def _other_url(self, node_id: str, keys: list[Key], family: str) -> bool:
@@ -162,6 +170,10 @@ class Merger:
         keys = strong_keys(ids, spec.url, spec.placeholder_url) if spec.kind != "topic" else []
         family = kind_family(spec.kind)
         found, via = (None, None) if force_new else self._find(rec, ids, keys, family)
+        if rec.curated and spec.kind != "topic":  # a curated record's other copies of the work (not its code)
+            for link in spec.links:
+                if link.kind in (None, spec.kind):
+                    keys += [k for k in strong_keys(record_ids(link.url), link.url) if k not in keys]
         if found is None and spec.id in self.nodes:
             # Same id, different thing (e.g. a talk and a paper both titled "Deep Learning"):
             # give this record a free id; references from its own file still reach it.

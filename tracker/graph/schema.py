@@ -75,6 +75,7 @@ class NodeSpec(Strict):
     openreview: str | None = None
     placeholder_url: bool = False  # the url names no particular thing (shared by several entries, a repo root)
     resource_of: list[str] = []  # a concept's resource: a node only when another record names the same key
+    concept: bool = False  # a list's bare concept bullet ("BERT"): joins a curated node it names by alias
     tags: list[str] = []
     topics: list[str] = []
     description: str = ""

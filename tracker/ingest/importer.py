@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..graph.files import layer_files
-from ..graph.identity import normalize_title
+from ..graph.identity import is_specific_title, normalize_title
 from ..graph.loader import build_graph, read_layer_file, validate_layer_in_memory
 from ..graph.merger import MergeLog
 from ..graph.model import TopicGraph
@@ -175,6 +175,7 @@ def _describe(report: ListReport, file: str, parsed: ParsedList, trace: list[Ent
 
     node_of: list[str] = []
     per_node: dict[str, list[int]] = {}
+    untitled: list[tuple[int, str]] = []
     for entry in trace:
         node_id = final(entry.node_id)
         node = graph.nodes.get(node_id) if node_id else None
@@ -194,17 +195,23 @@ def _describe(report: ListReport, file: str, parsed: ParsedList, trace: list[Ent
             how = f"merged into {node.title!r} ({node_id}, from {where}) by {KEY_NAMES.get(merge.via, merge.via)}"
             if entry.same_as_line is None:  # report each node once, at its first entry
                 report.merges.append(f"{report.file}:{entry.line}: {entry.title!r} -> {how}")
-                if merge.via not in ("alias",) and _differ(entry.title, node.title) and not entry.derived:
+                if merge.via not in ("alias",) and not entry.derived and _differ(entry.title, node):
                     report.warnings.append(f"{report.file}:{entry.line}: merged titles differ a lot: "
                                            f"{entry.title!r} and {node.title!r} (by {KEY_NAMES.get(merge.via)})")
         elif entry.same_as_line is not None and entry.via not in ("title",) and not entry.derived and node is not None \
-                and _differ(entry.title, node.title):
+                and _differ(entry.title, node):
             report.warnings.append(f"{report.file}:{entry.line}: merged titles differ a lot: {entry.title!r} and "
                                    f"{node.title!r} (by {KEY_NAMES.get(entry.via, entry.via)})")
         if entry.derived and node is not None and node.derived_title:
-            report.warnings.append(f"{report.file}:{entry.line}: no title found; named {node.title!r} from its "
-                                   f"link (the node needs a title)")
+            untitled.append((entry.line, node.title))
         report.outcomes.append(EntryOutcome(entry.line, entry.title, node_id or "", node.title if node else "", how))
+    if len(untitled) <= MANY_ENTRIES:
+        report.warnings += [f"{report.file}:{line}: no title found; named {title!r} from its link (the node needs "
+                            f"a title)" for line, title in untitled]
+    else:
+        lines = ", ".join(str(line) for line, _ in untitled[:10]) + (", ..." if len(untitled) > 10 else "")
+        report.warnings.append(f"{report.file}:{untitled[0][0]}: {len(untitled)} entries have no title and were "
+                               f"named from their links (lines {lines}): those nodes need titles")
     for node_id, lines in per_node.items():
         if node_id and len(lines) > MANY_ENTRIES:
             report.warnings.append(f"{report.file}:{lines[0]}: {len(lines)} entries of this list became one node, "
@@ -215,10 +222,13 @@ def _describe(report: ListReport, file: str, parsed: ParsedList, trace: list[Ent
     return node_of
 
 
-def _differ(a: str, b: str) -> bool:
-    """Titles that share few words and neither contains the other."""
-    na, nb = normalize_title(a) or "", normalize_title(b) or ""
-    if not na or not nb or na in nb or nb in na:
+def _differ(title: str, node) -> bool:
+    """Two specific titles that share few words, neither containing the other: a short name ("ViT",
+    "Vanilla GAN") or one of the node's aliases says little, so it never counts."""
+    na, nb = normalize_title(title) or "", normalize_title(node.title) or ""
+    if not is_specific_title(na) or not is_specific_title(nb) or na in nb or nb in na:
+        return False
+    if na in {normalize_title(a) for a in node.aliases}:
         return False
     wa, wb = set(na.split()), set(nb.split())
     overlap = len(wa & wb) / min(len(wa), len(wb))

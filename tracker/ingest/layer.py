@@ -232,6 +232,8 @@ class _LayerBuilder:
         base = f"{topic_id}/{slugify(item.title, 40)}" if item.kind == "topic" else slugify(item.title)
         node_id = self.unique(base)
         node: dict = {"id": node_id, "kind": item.kind, "title": item.title, "topics": [topic_id]}
+        if item.kind == "topic" and not item.links and has_real_title(item):
+            node["concept"] = True
         if not has_real_title(item):
             node["derived_title"] = True
         previous = next((self.previous.by_key[k] for k in keys if k in self.previous.by_key), None)
