@@ -236,3 +236,27 @@ def test_backup_of_unparsable_rows_keeps_their_values_as_they_are(source, tmp_pa
     assert data["progress"][0]["updated_at"] == (T0 + timedelta(days=1)).isoformat()  # good rows as before
     with pytest.raises(StoreError, match=r"progress\[1\].updated_at: 'not a time' is not an ISO time"):
         read_backup(path)
+
+
+def test_restore_of_a_backup_made_after_a_reattach_elsewhere_moves_the_records_here_too(source, tmp_path):
+    source.mark("transformer", "reading", at=T0 + timedelta(days=3))  # the new node has a status of its own
+    with open_store(tmp_path / "laptop.db") as laptop:  # a copy of this database, taken before the re-attach
+        restore(laptop, read_backup(_backup(source, tmp_path / "copy.json")))
+        source.reattach("attention", "transformer")
+        report = restore(laptop, read_backup(_backup(source, tmp_path / "after.json")))
+        assert (report.moved, report.reattached) == ({}, {"attention": "transformer"})
+        assert sections(dump(laptop)) == sections(dump(source))  # nothing twice, the orphan gone
+        assert all(c["added"] == 0 for c in report.to_json().values())
+
+
+def test_an_undecidable_rename_keeps_the_databases_naming(source, tmp_path):
+    path = _backup(source, tmp_path / "b.json")
+    source.reattach("attention", "transformer")  # transformer held nothing: either side could be the newer
+    report = restore(source, read_backup(path))
+    assert (report.moved, report.reattached) == ({"attention": "transformer"}, {})
+    assert "attention" not in source.node_ids()
+
+
+def _backup(store, path):
+    write_backup(store, path)
+    return path

@@ -388,11 +388,14 @@ def cmd_restore(ctx) -> int:
     result = restore(ctx.store, data)
     report = result.to_json()
     if ctx.json:
-        ctx.print_json(dict(report, reattached=result.moved))
+        ctx.print_json(dict(report, reattached=result.moved, reattached_here=result.reattached))
         return 0
     for old, new in sorted(result.moved.items()):
         ctx.console.print(Text("restored ") + safe(old, "bold") + Text(" under ") + safe(new, "bold")
                           + Text("  (re-attached since the backup)", style="dim"))
+    for old, new in sorted(result.reattached.items()):
+        ctx.console.print(Text("re-attached ") + safe(old, "bold") + Text(" to ") + safe(new, "bold")
+                          + Text("  (as it was where the backup was made)", style="dim"))
     for name, counts in report.items():
         line = Text(f"{name:>9}: ", style="bold")
         line.append(f"{counts['added']} added, {counts['updated']} updated, "

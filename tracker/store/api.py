@@ -433,27 +433,33 @@ class Store:
         if old == new:
             raise StoreError(f"{old!r} is already attached to itself")
         with self.session(write=True) as s:
-            moved = {}
-            for table in (StatusChange, Note, Run):
-                result = s.execute(sa.update(table).where(table.node_id == old).values(node_id=new))
-                moved[table] = result.rowcount
-            old_row, new_row = s.get(Progress, old), s.get(Progress, new)
-            if old_row is None:
-                outcome = "none"
-            elif new_row is None:
-                s.add(Progress(node_id=new, status=old_row.status, started_at=old_row.started_at,
-                               finished_at=old_row.finished_at, updated_at=old_row.updated_at))
-                s.delete(old_row)
-                outcome = "moved"
-            else:
-                if old_row.updated_at > new_row.updated_at:
-                    new_row.status, new_row.started_at = old_row.status, old_row.started_at
-                    new_row.finished_at, new_row.updated_at = old_row.finished_at, old_row.updated_at
-                    s.add(new_row)
-                    outcome = "replaced"
-                else:
-                    outcome = "kept new"
-                s.delete(old_row)
-            if outcome == "none" and not any(moved.values()):
+            result = move_records(s, old, new)
+            if result.progress == "none" and not (result.history or result.notes or result.runs):
                 raise StoreError(f"nothing is stored under {old!r}")
-        return Reattached(old, new, moved[StatusChange], moved[Note], moved[Run], outcome)
+        return result
+
+
+def move_records(s: Session, old: str, new: str) -> Reattached:
+    """Everything stored under ``old`` moved to ``new`` in the caller's transaction (reattach, restore)."""
+    moved = {}
+    for table in (StatusChange, Note, Run):
+        result = s.execute(sa.update(table).where(table.node_id == old).values(node_id=new))
+        moved[table] = result.rowcount
+    old_row, new_row = s.get(Progress, old), s.get(Progress, new)
+    if old_row is None:
+        outcome = "none"
+    elif new_row is None:
+        s.add(Progress(node_id=new, status=old_row.status, started_at=old_row.started_at,
+                       finished_at=old_row.finished_at, updated_at=old_row.updated_at))
+        s.delete(old_row)
+        outcome = "moved"
+    else:
+        if old_row.updated_at > new_row.updated_at:
+            new_row.status, new_row.started_at = old_row.status, old_row.started_at
+            new_row.finished_at, new_row.updated_at = old_row.finished_at, old_row.updated_at
+            s.add(new_row)
+            outcome = "replaced"
+        else:
+            outcome = "kept new"
+        s.delete(old_row)
+    return Reattached(old, new, moved[StatusChange], moved[Note], moved[Run], outcome)

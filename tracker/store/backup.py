@@ -28,7 +28,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .api import Store
+from .api import Store, move_records
 from .engine import SCHEMA_HEAD
 from .tables import Note, Progress, Run, StatusChange, utcnow
 from .vocabulary import StoreError
@@ -55,11 +55,13 @@ RAW_FIELDS = TIME_FIELDS | {"metrics", "is_undo"}  # read as stored: a value tha
 class RestoreReport:
     """Per section: how many records were added, updated, kept (newer in the database) or unchanged.
 
-    ``moved`` maps backup node ids to the ids their records were re-attached to since.
+    ``moved`` maps backup node ids to the ids their records were re-attached to since;
+    ``reattached`` the database ids that were moved as the backup's database had moved them.
     """
 
     counts: dict[str, Counter] = field(default_factory=lambda: {name: Counter() for name in TABLES})
     moved: dict[str, str] = field(default_factory=dict)
+    reattached: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, dict[str, int]]:
         keys = ("added", "updated", "kept", "unchanged")
@@ -211,7 +213,11 @@ def restore(store: Store, data: dict[str, list[dict[str, Any]]]) -> RestoreRepor
     """Merge a validated backup into the store in one transaction."""
     report = RestoreReport()
     with store.session(write=True) as s:
-        report.moved = moved_ids(s, data)
+        report.moved, moved_here = moved_ids(s, data)
+        for old, new in sorted(moved_here.items()):  # re-attached where the backup was made: do it here too
+            move_records(s, old, new)
+            s.flush()
+        report.reattached = moved_here
         if report.moved:
             data = {name: [dict(r, node_id=report.moved.get(r["node_id"], r["node_id"])) for r in rows]
                     for name, rows in data.items()}
@@ -235,30 +241,42 @@ SIGNATURES = {
 }
 
 
-def moved_ids(s, data: dict[str, list[dict[str, Any]]]) -> dict[str, str]:
-    """Backup node ids whose records the database now holds under another id (``doctor --reattach``).
+def moved_ids(s, data: dict[str, list[dict[str, Any]]]) -> tuple[dict[str, str], dict[str, str]]:
+    """Ids a ``doctor --reattach`` changed between the backup and the database, both ways.
 
-    An id is mapped only when nothing is stored under it any more (a
-    re-attach moves everything) and every moved record points to the same
-    new id; otherwise it is restored as it is.
+    Returns (backup id -> database id) for re-attaches made in the database
+    since the backup, and (database id -> backup id) for re-attaches made
+    before the backup was taken elsewhere. An id is mapped only when the
+    other side holds nothing under it (a re-attach moves everything) and all
+    its matching records point to one same id; otherwise it is left as it is.
     """
-    stored = set().union(*(s.execute(sa.select(t.node_id).distinct()).scalars() for t, _ in SIGNATURES.values()))
+    in_db = {name: _signatures(_signed(s, table, key)) for name, (table, key) in SIGNATURES.items()}
+    in_backup = {name: _signatures(((tuple(r[k] for k in key), r["node_id"]) for r in data[name]))
+                 for name, (_, key) in SIGNATURES.items()}
+    since, before = _votes(in_backup, in_db), _votes(in_db, in_backup)
+    # When nothing else tells the two apart (b held nothing of its own on either side), a re-attach
+    # here since the backup and one there before it look alike; the database's naming is kept.
+    before = {old: new for old, new in before.items() if old not in since.values() and new not in since}
+    return since, before
+
+
+def _signatures(pairs) -> dict[tuple, set[str]]:
+    found: dict[tuple, set[str]] = {}
+    for sig, node_id in pairs:
+        found.setdefault(sig, set()).add(node_id)
+    return found
+
+
+def _votes(source: dict[str, dict[tuple, set[str]]], other: dict[str, dict[tuple, set[str]]]) -> dict[str, str]:
+    """Ids in ``source`` that ``other`` lacks, mapped to the one id ``other`` keeps their records under."""
+    other_ids = set().union(*(ids for sigs in other.values() for ids in sigs.values()))
     votes: dict[str, set[str]] = {}
-    for name, (table, key) in SIGNATURES.items():
-        rows = [r for r in data[name] if r["node_id"] not in stored]
-        if not rows:
-            continue
-        in_db: dict[tuple, set[str]] = {}
-        for sig, node_id in _signed(s, table, key):
-            in_db.setdefault(sig, set()).add(node_id)
-        in_backup: dict[tuple, set[str]] = {}
-        for row in data[name]:
-            in_backup.setdefault(tuple(row[k] for k in key), set()).add(row["node_id"])
-        for row in rows:
-            sig = tuple(row[k] for k in key)
-            candidates = in_db.get(sig, set()) - in_backup[sig]
-            if len(candidates) == 1:
-                votes.setdefault(row["node_id"], set()).update(candidates)
+    for name, sigs in source.items():
+        for sig, ids in sigs.items():
+            candidates = other[name].get(sig, set()) - ids
+            for node_id in ids - other_ids:
+                if len(candidates) == 1:
+                    votes.setdefault(node_id, set()).update(candidates)
     return {old: next(iter(new)) for old, new in votes.items() if len(new) == 1}
 
 
