@@ -243,11 +243,12 @@ class Run:
                     total = event.data["total"]
                 elif event.kind == "progress":
                     last_step = event.data["step"]
-                    metrics.update(event.metrics)
                     series = event.data.get("series")
                     x = event.data.get("series_step", last_step)
                     for name, value in event.metrics.items():
-                        points = curves.setdefault(curve_label(name, series), [])
+                        label = curve_label(name, series)  # two models' "loss" are two figures
+                        metrics[label] = value
+                        points = curves.setdefault(label, [])
                         if len(points) < CURVE_POINTS:
                             points.append([x, value])
                 elif event.kind == "claim":

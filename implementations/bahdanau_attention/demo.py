@@ -120,7 +120,7 @@ def train(model: Seq2Seq, task: ToyTranslation, s: TaskSetup, cfg: DemoConfig, g
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)  # the paper clips the gradient norm to 1
         optimizer.step()
-        report.progress(first_step + k, **{f"loss_{name}": loss.item()})
+        report.progress(first_step + k, series=name, loss=loss.item())
 
 
 def run(cfg: DemoConfig, report: Reporter) -> Claim:
@@ -129,9 +129,9 @@ def run(cfg: DemoConfig, report: Reporter) -> Claim:
     task = ToyTranslation(s.n_symbols, gen)
     buckets = [s.train_lengths] + list(s.longer_buckets)
     tests = {b: task.sample(gen, s.n_test, b) for b in buckets}
-    report.start(total=2 * cfg.steps)
-    results: dict[tuple[str, tuple[int, int]], tuple[int, int]] = {}
     names = ("attention", "fixed_context")
+    report.start(total=2 * cfg.steps, series=names)
+    results: dict[tuple[str, tuple[int, int]], tuple[int, int]] = {}
     for index, name in enumerate(names):
         model_cfg = Seq2SeqConfig(task.vocab_size, task.vocab_size, embed_size=s.embed, hidden_size=s.hidden,
                                   attn_size=s.attn, maxout_size=s.hidden // 2, attention=name == "attention")

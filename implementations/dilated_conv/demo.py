@@ -20,7 +20,7 @@ TEST_IMAGES = 100
 MARGIN = 0.15   # dilated per-pixel accuracy must beat the undilated one by 15 points
 
 
-def train(model, cfg: DemoConfig, report: Reporter, offset: int) -> None:
+def train(model, cfg: DemoConfig, report: Reporter, offset: int, name: str) -> None:
     data = torch.Generator().manual_seed(cfg.seed)   # both models see the same images
     opt = torch.optim.Adam(model.parameters(), lr=LR)
     for step in range(1, cfg.steps + 1):
@@ -31,7 +31,7 @@ def train(model, cfg: DemoConfig, report: Reporter, offset: int) -> None:
         loss.backward()
         opt.step()
         acc = (scores.argmax(1) == y.to(cfg.device)).float().mean()
-        report.progress(offset + step, loss=loss.item(), acc=acc.item())
+        report.progress(offset + step, series=name, loss=loss.item(), acc=acc.item())
 
 
 def run(cfg: DemoConfig, report: Reporter) -> Claim:
@@ -45,10 +45,10 @@ def run(cfg: DemoConfig, report: Reporter) -> Claim:
     report.say(f"dilated {DEMO_DILATIONS}: receptive field {receptive_field(DEMO_DILATIONS)}x{receptive_field(DEMO_DILATIONS)}, "
                f"undilated: {receptive_field(plain_dilations)}x{receptive_field(plain_dilations)}; "
                f"parameters {n_params['dilated']} vs {n_params['undilated']}")
-    report.start(total=2 * cfg.steps)
+    report.start(total=2 * cfg.steps, series=list(models))
     for k, (name, model) in enumerate(models.items()):
         report.say(f"training {name}")
-        train(model, cfg, report, k * cfg.steps)
+        train(model, cfg, report, k * cfg.steps, name)
 
     x, y = marker_images(TEST_IMAGES, SIZE, CLASSES, torch.Generator().manual_seed(cfg.seed + 10_000))
     distance = nearest_marker_distance(x)

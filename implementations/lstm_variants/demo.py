@@ -43,7 +43,7 @@ def train_and_test(variant: str, steps: int, seed: int, first_step: int, device:
         loss.backward()
         nn.utils.clip_grad_norm_(params, 1.0)
         optimiser.step()
-        report.progress(first_step + step, loss=loss.item())
+        report.progress(first_step + step, series=variant, loss=loss.item())
 
     correct = total = 0
     loss_sum = 0.0
@@ -60,7 +60,7 @@ def train_and_test(variant: str, steps: int, seed: int, first_step: int, device:
 
 def run(cfg: DemoConfig, report: Reporter) -> Claim:
     variants = QUICK_VARIANTS if cfg.quick else VARIANTS
-    report.start(total=len(variants) * cfg.steps)
+    report.start(total=len(variants) * cfg.steps, series=variants)
     report.say(f"latest-value recall on unsegmented streams: {VALUES} values, {NOISE} distractors, "
                f"write probability {WRITE_PROB}; {HIDDEN} cells, {cfg.steps} steps x {BATCH} x {CHUNK} per variant")
     results = {}

@@ -42,7 +42,7 @@ def train(model, steps: int, batch_size: int, lr: float, gen: torch.Generator, d
         loss.backward()
         optimizer.step()
         schedule.step()
-        report.progress(offset + step, **{f"{name}_loss": loss.item()})
+        report.progress(offset + step, series=name, loss=loss.item())
 
 
 def run(cfg: DemoConfig, report: Reporter) -> Claim:
@@ -51,7 +51,7 @@ def run(cfg: DemoConfig, report: Reporter) -> Claim:
     od, na = data.object_dim(N_OBJECTS), data.num_answers(N_OBJECTS)
     rn = RelationNetwork(od, data.QUESTION_DIM, na).to(cfg.device)
     baseline = MLPBaseline(N_OBJECTS, od, data.QUESTION_DIM, na).to(cfg.device)
-    report.start(total=2 * cfg.steps)
+    report.start(total=2 * cfg.steps, series=["rn", "mlp"])
     report.say(f"{N_OBJECTS} objects per scene; {cfg.steps} Adam steps each: RN {num_parameters(rn)} parameters, "
                f"batch {RN_BATCH}; MLP {num_parameters(baseline)} parameters, batch {MLP_BATCH}")
     train(rn, cfg.steps, RN_BATCH, 5e-3, gen, cfg.device, report, 0, "rn")

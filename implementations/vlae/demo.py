@@ -34,7 +34,7 @@ def train(model: VAE, x: torch.Tensor, steps: int, gen: torch.Generator, report:
         opt.zero_grad()
         loss.backward()
         opt.step()
-        report.progress(done + step, loss=loss.item(), kl=kl.mean().item())
+        report.progress(done + step, series=name, loss=loss.item(), kl=kl.mean().item())
     report.say(f"  trained {name}")
 
 
@@ -49,7 +49,7 @@ def picture(rows: list[torch.Tensor]) -> list[str]:
 def run(cfg: DemoConfig, report: Reporter) -> Claim:
     x_tr, y_tr, x_te, y_te = binarised_digits(cfg.device, cfg.seed)
     kinds = ["full", "local"] if cfg.quick else ["full", "local", "plain"]
-    report.start(total=cfg.steps * len(kinds))
+    report.start(total=cfg.steps * len(kinds), series=kinds)
     gen = torch.Generator().manual_seed(cfg.seed)
     clf = LogisticRegression(max_iter=2000).fit(x_tr.cpu().numpy(), y_tr.numpy())
     real_acc = clf.score(x_te.cpu().numpy(), y_te.numpy())
