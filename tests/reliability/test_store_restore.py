@@ -35,8 +35,8 @@ def test_restore_after_reattach_duplicates_nothing(tracker):
     before = tracker.rows()
 
     restored = tracker.json("restore", "before.json")
-    assert restored["reattached"] == {"vgg": "resnet"}
-    assert all(counts["added"] == 0 for name, counts in restored.items() if name != "reattached")
+    assert (restored["reattached"], restored["reattached_here"]) == ({"vgg": "resnet"}, {})
+    assert all(restored[name]["added"] == 0 for name in ("progress", "history", "notes", "runs"))
     assert tracker.rows() == before
     assert tracker.json("doctor")["orphans"] == []
     assert tracker.json("stats")["totals"]["read"] == reads
