@@ -140,3 +140,10 @@ def test_famous_papers_are_one_node_each_with_every_mention(imported, node_id):
     sources = {(s.list, s.line) for s in graph.nodes[node_id].sources}
     missing = [m for m in mentions if m not in sources]
     assert missing == []
+
+
+def test_short_titles_reach_curated_nodes_by_year_and_first_author(imported):
+    graph, _ = imported
+    assert ("roadmap.md", 30) in {(s.list, s.line) for s in graph.nodes["deep-learning-nature-2015"].sources}
+    assert ("roadmap.md", 140) in {(s.list, s.line) for s in graph.nodes["pointer-networks"].sources}
+    assert ("roadmap.md", 26) not in {(s.list, s.line) for s in graph.nodes["deep-learning-nature-2015"].sources}

@@ -4,7 +4,8 @@ Rules (see ``tracker.graph.identity`` for the keys):
 - strong keys first (arXiv, DOI, OpenReview, URL); a record never joins a node
   holding a different id of the same kind;
 - then a curated name: a curated alias matches any record of that kind family,
-  generic or not ("ResNet", "BERT"); a curated title only a specific title;
+  generic or not ("ResNet", "BERT"); a curated title only a specific title, or
+  a short one whose record agrees on the year and the first author's surname;
 - then a specific title of a node an imported list created; generic titles
   ("Vanilla", "Deep Learning") never merge across layers;
 - a record merged by a name is provenance: its title, URL and ids become no
@@ -26,6 +27,16 @@ from .model import LinkRef, Node, SourceRef
 from .schema import NodeSpec
 
 Key = tuple[str, str]
+
+
+def _surname(name: str) -> str:
+    """"Kaiming He", "He, Kaiming", "K. He et al." -> "he"."""
+    name = name.replace(" et al", "").strip(" .")
+    if "," in name:
+        name = name.split(",", 1)[0]
+    else:
+        name = name.split()[-1] if name.split() else ""
+    return normalize_title(name) or ""
 
 
 @dataclass
@@ -109,6 +120,14 @@ class Merger:
             return "title"
         return None
 
+    def _same_authorship(self, node_id: str, spec: NodeSpec) -> bool:
+        """A short curated title ("Pointer Networks", "Deep learning") names the record too when the year and
+        the first author's surname agree: title, year and first author together are a key."""
+        node = self.nodes[node_id]
+        if not (node.year and spec.year and node.authors and spec.authors) or node.year != spec.year:
+            return False
+        return _surname(node.authors[0]) == _surname(spec.authors[0])
+
     def _find(self, rec: Record, ids: dict, keys: list[Key], family: str) -> tuple[str | None, str | None]:
         spec = rec.spec
         for candidate in (spec.id, self.id_aliases.get(spec.id)):
@@ -131,7 +150,8 @@ class Merger:
             if entry is None:
                 continue
             found, node_family, is_alias = entry
-            if node_family == family and (is_alias or is_specific_title(norm)) and not self._conflicts(found, ids):
+            if (node_family == family and (is_alias or is_specific_title(norm) or self._same_authorship(found, spec))
+                    and not self._conflicts(found, ids)):
                 return found, "alias" if is_alias else "title"
         norm = None if spec.derived_title else normalize_title(spec.title)
         if norm and is_specific_title(norm):
