@@ -58,6 +58,8 @@ def test_user_keymap_remaps_by_binding_id_and_reports_unknown_ids(make_app, stor
             await pilot.press("R")
             await settle(pilot)
             assert store.statuses() == {"perceptron": "read"}
+            footer = screen_text(app).splitlines()[-1]
+            assert footer.lstrip().startswith("R i s u Mark")  # the footer follows the keymap
             await pilot.press("question_mark")
             await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
             help_text = table_text(app.screen._table())

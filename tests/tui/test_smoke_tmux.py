@@ -21,10 +21,10 @@ pytestmark = [pytest.mark.slow,
 class Terminal:
     """One tmux session on a private server socket, so the user's own tmux is never touched."""
 
-    def __init__(self, command: str) -> None:
+    def __init__(self, command: str, size: tuple[int, int] = (120, 40)) -> None:
         self.socket = f"tracker-test-{uuid.uuid4().hex[:8]}"
         self.tmux([
-            "new-session", "-d", "-s", "tui", "-x", "120", "-y", "40", command])
+            "new-session", "-d", "-s", "tui", "-x", str(size[0]), "-y", str(size[1]), command])
 
     def tmux(self, args: list[str]) -> str:
         return subprocess.run([TMUX, "-L", self.socket, *args], check=True, capture_output=True,
@@ -74,3 +74,32 @@ def test_tracker_in_tmux_marks_an_item_and_quits(graph_dir, db_path, tmp_path):
     with open_store(db_path) as store:
         assert store.statuses() == {"perceptron": "read"}
         assert [(h.from_status, h.to_status) for h in store.history()] == [("unread", "read")]
+
+
+def test_at_80x24_a_key_sent_with_the_cursor_move_marks_the_new_row(graph_dir, db_path, tmp_path):
+    """Down and i arrive in one write, as when typed quickly: i must mark the row Down moved to."""
+    tracker = Path(sys.executable).parent / "tracker"
+    env = f"TRACKER_DATA_DIR={tmp_path / 'data'} TERM=xterm-256color"
+    command = (f"env {env} {tracker} --graph-data {graph_dir} --db {db_path}; "
+               f"echo TRACKER-EXITED-$?; sleep 30")
+    term = Terminal(command, size=(80, 24))
+    try:
+        term.wait_for("Course  0/7")
+        term.keys("Enter")
+        term.wait_for("Basics  0/4")
+        term.keys("Down", "Enter")
+        term.wait_for("The Perceptron  paper")
+        term.keys("Down")
+        term.wait_for("id perceptron")
+        screen = term.screen()
+        footer = screen.rstrip().splitlines()[-1]
+        assert footer.lstrip().startswith("r i s u Mark  e Note  o Open  p Path")  # the node keys first
+        assert "Learning represe…  paper" in screen  # cut with an ellipsis, the kind kept
+        term.keys("Down", "i")
+        term.wait_for("[~] Learning")
+        term.keys("q")
+        term.wait_for("TRACKER-EXITED-0", timeout=20)
+    finally:
+        term.close()
+    with open_store(db_path) as store:
+        assert store.statuses() == {"backprop": "reading"}

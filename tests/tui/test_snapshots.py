@@ -5,6 +5,8 @@ Update after an intended visual change with ``pytest tests/tui/test_snapshots.py
 
 from __future__ import annotations
 
+import pytest
+
 from tests.tui.helpers import at, loaded, seed, wait_for
 from tracker.demo_protocol import parse_line
 from tracker.runner import OutputLine, RunResult
@@ -41,6 +43,34 @@ def test_browse_screen(snap_compare, make_app, store):
         await pilot.pause(0.3)
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=quiet(run_before))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (140, 45)], ids=["80x24", "140x45"])
+def test_browse_screen_small_and_large_terminals(snap_compare, make_app, store, size):
+    """80x24: labels cut with an ellipsis keep their mark and counter; the footer starts with the node keys."""
+    seeded(store)
+
+    async def run_before(pilot):
+        await loaded(pilot)
+        pilot.app.jump_to("backprop")
+        details = pilot.app.screen.query_one(NodeDetails)
+        await wait_for(pilot, lambda: details.node_id == "backprop")
+        await pilot.pause(0.3)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=quiet(run_before))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (140, 45)], ids=["80x24", "140x45"])
+def test_dashboard_small_and_large_terminals(snap_compare, make_app, store, size):
+    seeded(store)
+
+    async def run_before(pilot):
+        await loaded(pilot)
+        await pilot.press("d")
+        await wait_for(pilot, lambda: hasattr(pilot.app.screen, "figures"))
+        await pilot.pause(0.2)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=quiet(run_before))
 
 
 def test_details_of_a_node_with_inherited_prerequisites(snap_compare, make_app, store):

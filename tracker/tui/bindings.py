@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-MARK = Binding.Group("Mark", compact=True)
-RUN = Binding.Group("Run", compact=True)
+MARK = Binding.Group("Mark")
+RUN = Binding.Group("Run")
 
 APP_BINDINGS = [
+    Binding("c", "cancel_run", "Cancel run", id="cancel_run"),  # first of these: shown only during a run
     Binding("z", "undo", "Undo", id="undo"),
     Binding("b", "show_mode('browse')", "Browse", id="show_browse"),
     Binding("n", "show_mode('next')", "Next", id="show_next"),
@@ -26,7 +27,6 @@ APP_BINDINGS = [
     Binding("slash", "search", "Search", key_display="/", id="search"),  # ctrl+p stays the palette key too
     Binding("question_mark", "help", "Help", key_display="?", id="help"),
     Binding("q", "quit", "Quit", id="quit"),
-    Binding("c", "cancel_run", "Cancel run", id="cancel_run"),
 ]
 
 # On every screen that shows nodes (browse, next up, the learning path); "app." runs them on the app.

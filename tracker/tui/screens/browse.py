@@ -10,9 +10,10 @@ from textual.widgets import Footer, Header, Tree
 from ..bindings import BROWSE_BINDINGS, NODE_BINDINGS
 from ..widgets.node_details import NodeDetails
 from ..widgets.topic_tree import TopicTree
+from ..footer_order import FooterOrder
 
 
-class BrowseScreen(Screen):
+class BrowseScreen(FooterOrder, Screen):
     BINDINGS = NODE_BINDINGS + BROWSE_BINDINGS
     TITLE = "Browse"
 
@@ -21,7 +22,7 @@ class BrowseScreen(Screen):
         with Horizontal(id="browse"):
             yield TopicTree(id="topics")
             yield NodeDetails(id="details")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # / opens it, and the footer needs the room
 
     def highlighted_node(self) -> str | None:
         """The tree's cursor row now (the node keys act on it, whichever pane has focus)."""

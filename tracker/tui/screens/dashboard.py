@@ -9,12 +9,15 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Sparkline, Static
 
 from ...errors import UserError
-from ..widgets.progress_bars import bar, done_of, progress_line, topic_lines
+from ..widgets.progress_bars import bar, done_of
+from ..widgets.progress_table import progress_table, topic_rows
+from ..footer_order import FooterOrder
 
 WEEK_COLUMN = 9
+NARROW_WEEK_COLUMN = 7
 
 
-class DashboardScreen(Screen):
+class DashboardScreen(FooterOrder, Screen):
     TITLE = "Dashboard"
 
     def compose(self) -> ComposeResult:
@@ -31,7 +34,7 @@ class DashboardScreen(Screen):
             yield Static(id="topic-bars")
             yield Static(Text("Reading lists", style="bold"), classes="section")
             yield Static(id="list-bars")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # / opens it, and the footer needs the room
 
     def on_mount(self) -> None:
         app = self.app
@@ -64,28 +67,37 @@ class DashboardScreen(Screen):
         self._stale = False
         self.figures = data
         totals = data["totals"]
+        wide = self.size.width >= 100
         overall = Text("Overall   ", style="bold")
-        overall.append_text(bar(done_of(totals), totals["total"], width=40))
+        overall.append_text(bar(done_of(totals), totals["total"], width=40 if wide else 20))
         percent = 100 * done_of(totals) / totals["total"] if totals["total"] else 0
         overall.append(f"  {done_of(totals)} of {totals['total']} read ({percent:.0f}%)", style="cyan")
-        overall.append(f"   {totals['read']} read · {totals['skipped']} skipped · {totals['reading']} reading",
-                       style="dim")
+        overall.append("\n          " if not wide else "   ")
+        overall.append(f"{totals['skipped']} skipped · {totals['reading']} reading", style="dim")
         self.query_one("#overall", Static).update(overall)
         streak = data["streak_days"]
+        gap = "    " if wide else "\n"
         figures = Text.assemble(
             ("Streak    ", "bold"), (f"{streak} day{'s' if streak != 1 else ''}", "green" if streak else "dim"),
-            ("    Implemented  ", "bold"),
+            (f"{gap}Implemented  " if wide else "\nCode      ", "bold"),
             (f"{len(data['implemented'])} of {data['implementations_linked']}", "green"),
             (" linked implementations pass their tests", "dim"),
-            ("    Notes  ", "bold"), (str(data["notes"]), "cyan"))
+            (f"{gap}Notes  " if wide else "\nNotes     ", "bold"), (str(data["notes"]), "cyan"))
         self.query_one("#figures", Static).update(figures)
         weeks = data["weekly_reads"]
+        column = WEEK_COLUMN if wide else NARROW_WEEK_COLUMN
         sparkline = self.query_one(Sparkline)
         sparkline.data = [w["reads"] for w in weeks]
-        sparkline.styles.width = WEEK_COLUMN * len(weeks)  # one labelled column per week, aligned below
-        labels = Text("".join(f"{w['week'][-3:]} {w['reads']}".ljust(WEEK_COLUMN) for w in weeks), style="dim")
-        labels.append(f" {sum(w['reads'] for w in weeks)} reads in {len(weeks)} weeks", style="cyan")
+        sparkline.styles.width = column * len(weeks)  # one labelled column per week, aligned below
+        labels = Text("".join(f"{w['week'][-3:]} {w['reads']}".ljust(column) for w in weeks), style="dim")
+        labels.append(f"{' ' if wide else chr(10)}{sum(w['reads'] for w in weeks)} reads in {len(weeks)} weeks",
+                      style="cyan")
         self.query_one("#weeks", Static).update(labels)
-        self.query_one("#topic-bars", Static).update(topic_lines(data["topics"]))
+        width = self.size.width - 4
+        self.query_one("#topic-bars", Static).update(progress_table(topic_rows(data["topics"]), width))
         self.query_one("#list-bars", Static).update(
-            Text("\n").join(progress_line(entry["title"], entry) for entry in data["lists"]))
+            progress_table([(entry["title"], entry, 0) for entry in data["lists"]], width))
+
+    def on_resize(self) -> None:
+        if getattr(self, "figures", None) is not None:
+            self.refresh_figures()

@@ -10,9 +10,10 @@ from textual.widgets import Footer, Header, Static
 from ..bindings import NODE_BINDINGS, PATH_BINDINGS
 from ..literal import literal
 from ..widgets.node_list import NodeList
+from ..footer_order import FooterOrder
 
 
-class LearningPathScreen(Screen):
+class LearningPathScreen(FooterOrder, Screen):
     """A full screen, not a modal one: the app's mark keys must keep working on the steps."""
 
     BINDINGS = NODE_BINDINGS + PATH_BINDINGS
@@ -30,7 +31,7 @@ class LearningPathScreen(Screen):
         yield Static(id="path-heading", classes="screen-heading")
         yield NodeList(id="path-steps")
         yield Static("Enter shows a step in the tree · r/i/s/u mark it · Esc closes", classes="hint")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # / opens it, and the footer needs the room
 
     def on_mount(self) -> None:
         # The plan is fixed when opened, so steps marked meanwhile stay visible with their new status.

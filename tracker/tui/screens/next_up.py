@@ -9,11 +9,12 @@ from textual.widgets import Footer, Header, Static
 
 from ..bindings import NODE_BINDINGS
 from ..widgets.node_list import NodeList
+from ..footer_order import FooterOrder
 
 LIMIT = 50
 
 
-class NextUpScreen(Screen):
+class NextUpScreen(FooterOrder, Screen):
     BINDINGS = NODE_BINDINGS
     TITLE = "Next up"
 
@@ -25,7 +26,7 @@ class NextUpScreen(Screen):
         yield Static(id="next-heading", classes="screen-heading")
         yield NodeList(id="ready")
         yield Static("Enter shows the item in the tree; r/i/s/u mark it here.", classes="hint")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # / opens it, and the footer needs the room
 
     def on_mount(self) -> None:
         app = self.app

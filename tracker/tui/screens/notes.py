@@ -31,6 +31,7 @@ from ...store.api import NoteConflict
 from ..bindings import CONFLICT_BINDINGS, NOTES_BINDINGS
 from ..literal import literal, local_date
 from ..session import EditedNote
+from ..footer_order import FooterOrder
 
 AUTOSAVE_DELAY_S = 0.5
 
@@ -40,7 +41,7 @@ def markdown_highlighting() -> bool:
     return find_spec("tree_sitter") is not None and find_spec("tree_sitter_markdown") is not None
 
 
-class NotesScreen(Screen):
+class NotesScreen(FooterOrder, Screen):
     BINDINGS = NOTES_BINDINGS + CONFLICT_BINDINGS
     TITLE = "Notes"
 
@@ -81,7 +82,7 @@ class NotesScreen(Screen):
         self._mode = mode
         yield Static(Text(f"Saved as you type · {mode} · Esc returns", style="dim"), id="note-status",
                      classes="hint")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # / opens it, and the footer needs the room
 
     @property
     def editor(self) -> TextArea:
