@@ -300,3 +300,39 @@ def test_after_a_restart_the_runs_panel_lists_past_runs_reopens_their_logs_and_c
         assert s.run(stale).outcome == "interrupted"
         assert s.last_run("tiny", "demo").outcome == "interrupted"
         assert s.last_run("tiny", "demo", finished=True).id == second
+
+
+SETSID_HANG_DEMO = r"""
+import subprocess, sys, time
+child = subprocess.Popen([sys.executable, "-c", "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+                          "print('ready', flush=True); time.sleep(600)"], start_new_session=True,
+                         stdout=subprocess.PIPE, text=True)
+child.stdout.readline()  # it ignores SIGTERM from here on
+print(f"child {child.pid}", flush=True)
+time.sleep(600)
+"""
+
+
+def test_quitting_during_a_run_kills_a_grandchild_that_left_the_process_group(make_app, impl_root):
+    (impl_root / "hang" / "demo.py").write_text(SETSID_HANG_DEMO)
+    pids = []
+
+    async def main():
+        app = make_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await loaded(pilot)
+            app.jump_to("hanging")
+            await wait_for(pilot, lambda: app.selected == "hanging")
+            await pilot.press("x")
+            await wait_for(pilot, lambda: any(line.startswith("child ") for line in app.run_state.log), 30)
+            pids.append(int(next(line for line in app.run_state.log if line.startswith("child ")).split()[1]))
+            assert alive(pids[0])
+            await pilot.press("q")
+
+    try:
+        asyncio.run(main())
+        assert gone_within(pids), "the setsid() grandchild outlived the TUI"
+    finally:
+        for pid in pids:
+            if alive(pid):
+                os.kill(pid, 9)

@@ -4,7 +4,9 @@ The run streams in a thread worker (group ``run``); each output line comes
 back as a message, is folded into a ``RunState`` (plain data the run panel
 draws from, so the panel can be opened at any time and catch up) and
 published on ``app.run_signal``. One run at a time; cancelling or quitting
-kills the run's whole process group.
+kills everything the run started (see ``tracker.runner``), and a TUI that is
+killed or loses its terminal takes the run along (the supervisor's death
+signal); the next start marks that run ``interrupted``.
 """
 
 from __future__ import annotations
@@ -194,7 +196,9 @@ class RunActions:
         if run is None:
             return
         run.cancel()
-        if run.pid is not None:
-            from ..runner import kill_group
+        if run.pid is not None:  # SIGKILL now, to the group and every descendant (setsid() ones too)
+            import signal
 
-            kill_group(run.pid)
+            from ..runner import kill_everything
+
+            kill_everything(run.pid, signal.SIGKILL)
