@@ -188,5 +188,9 @@ class Adjacency:
 
 
 def sort_key(node: Node) -> tuple:
-    first = min(((s.list, s.order) for s in node.sources), default=("~", 0))
-    return (first, node.title.lower())
+    """Where the node first appears in the lists, then its title; kept on the node (the graph never changes)."""
+    key = node.__dict__.get("_sort_key")
+    if key is None:
+        first = min(((s.list, s.order) for s in node.sources), default=("~", 0))
+        key = node.__dict__["_sort_key"] = (first, node.title.lower())
+    return key
