@@ -222,24 +222,29 @@ def _flip(name: str) -> str:
 
 
 def _name_ok(name: str) -> bool:
-    words = name.split()
+    words = re.sub(r"\s+et\s+al\.?$", "", name).split()
     return 1 <= len(words) <= 5 and all(w[:1].isupper() or w in ("van", "von", "de", "der", "la", "di", "da") for w in words)
 
 
+_AFTER_YEAR_RE = re.compile(r"^\s*\(?\s*(?:19|20)\d\d\s*\)?\s*[,.]?\s*([A-Z][^\[\]()]*?)\s*(?:$|[\[(])")
+_NAME_SPLIT_RE = re.compile(r",\s*|\s+and\s+|\s*&\s*")
+
+
 def _authors_from_rest(rest: str) -> list[str]:
+    """Authors written after a title: "(2015), R. Srivastava et al.", "by Yann LeCun", "- Goodfellow et al."."""
     rest = rest[:300]  # names follow the title closely; a summary's later "by" is not an author line
+    match = _AFTER_YEAR_RE.match(rest)
+    if match:
+        names = [n for n in (p.strip(" .") for p in _NAME_SPLIT_RE.split(match.group(1))) if n and _name_ok(n)]
+        if names:
+            return names[:8]
     by = _BY_RE.search(rest)
     if by:
-        names = [p.strip() for p in re.split(r",\s*|\s+and\s+|\s*&\s*", by.group(1)) if p.strip()]
+        names = [p.strip() for p in _NAME_SPLIT_RE.split(by.group(1)) if p.strip()]
         return [n for n in names if _name_ok(n)][:8]
     et_al = _ET_AL_RE.search(rest)
     if et_al:
         return [et_al.group(1).strip()]
-    match = re.match(r"^\s*\(?\s*(?:19|20)\d\d\s*\)?\s*[,.]?\s*([A-Z][^\[\]()]*?)\s*(?:$|[\[(])", rest)
-    if match:  # "(2015), R. Srivastava et al." after a bold title
-        names = [p.strip(" .") for p in re.split(r",\s*|\s+and\s+", match.group(1)) if p.strip(" .")]
-        names = [n for n in names if _name_ok(n)]
-        return names[:8]
     return []
 
 
