@@ -82,6 +82,9 @@ def _import(ctx) -> int:
     return 1 if plan.failures or len(imported) < len(plan.reports) else 0
 
 
+SHOWN_MERGES = 30  # a big list merges thousands of entries; the preview and --json list them all
+
+
 def _report_json(report) -> dict:
     return {"file": report.file, "layer": report.layer, "list": report.list_id, "items": report.entries,
             "entries": report.entries, "nodes": report.nodes, "topics": report.topics,
@@ -106,8 +109,11 @@ def _print_report(ctx, report) -> None:
             ctx.console.print(row)
     elif report.merges:
         ctx.console.print(Text(f"  {len(report.merges)} merged into existing nodes:", style="dim"))
-        for merge in report.merges:
+        for merge in report.merges[:SHOWN_MERGES]:
             ctx.console.print(Text(f"  {clean(merge)}"))
+        if len(report.merges) > SHOWN_MERGES:
+            ctx.console.print(Text(f"  ... and {len(report.merges) - SHOWN_MERGES} more (--dry-run or --json "
+                                   f"lists every one)", style="dim"))
 
 
 def _mark_checked(ctx, node_ids: list[str]) -> int:
