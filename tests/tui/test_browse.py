@@ -220,3 +220,70 @@ def test_open_with_no_browser_says_so_and_copies_the_link(make_app, tmp_path, mo
             assert any(m.startswith("no web browser found here: copied the link") for m in messages)
 
     asyncio.run(main())
+
+
+def test_left_and_right_fold_and_unfold_the_tree(make_app):
+    async def main():
+        app = make_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await loaded(pilot)
+            tree = app.screen.query_one(TopicTree)
+            course = tree.root.children[0]
+            assert tree.cursor_node is course and not course.is_expanded
+            await pilot.press("right")  # unfold
+            await wait_for(pilot, lambda: course.is_expanded)
+            await pilot.press("right")  # already open: down to the first child
+            await wait_for(pilot, lambda: tree.cursor_node.data == "basics")
+            await pilot.press("right", "right")
+            await wait_for(pilot, lambda: tree.cursor_node.data == "perceptron")
+            await pilot.press("right")  # an item: nothing to unfold
+            await pilot.press("left")  # up to the parent
+            await wait_for(pilot, lambda: tree.cursor_node.data == "basics")
+            assert tree.cursor_node.is_expanded
+            await pilot.press("left")  # fold it
+            await wait_for(pilot, lambda: not tree.cursor_node.is_expanded)
+            await pilot.press("left", "left")  # up to Course, then fold it
+            await wait_for(pilot, lambda: tree.cursor_node is course and not course.is_expanded)
+
+    asyncio.run(main())
+
+
+MANY = "\n".join(
+    ["list: {id: many, title: Many, file: many.md}", "nodes:", "  - {id: base, kind: topic, title: Base}",
+     "  - {id: hub, kind: paper, title: The hub, topics: [base], url: 'https://example.org/hub'}"]
+    + [f"  - {{id: d{i:02d}, kind: paper, title: Dependent {i:02d}, topics: [base], "
+       f"requires: [{{id: hub, reason: needs the hub}}]}}" for i in range(12)])
+
+
+def test_a_long_relations_list_shows_its_first_rows_then_a_more_row(tmp_path, db_path, impl_root):
+    import argparse
+
+    from tracker.cli.context import Context
+    from tracker.tui.app import TrackerApp
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    (folder / "many.yaml").write_text(MANY, encoding="utf-8")
+    ctx = Context(argparse.Namespace(graph_data=str(folder), db=str(db_path), json=False))
+
+    async def main():
+        app = TrackerApp(ctx, implementations_root=impl_root, clock=lambda: at(14))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await loaded(pilot)
+            app.jump_to("hub")
+            details = app.screen.query_one(NodeDetails)
+            await wait_for(pilot, lambda: details.node_id == "hub")
+            rel = details.query_one(RelationList)
+            prompts = [str(rel.get_option_at_index(i).prompt) for i in range(rel.option_count)]
+            assert len(prompts) == RelationList.SHOWN + 1
+            assert prompts[0].startswith("needed by [ ] Dependent 00")
+            assert prompts[-1] == "+4 more (Enter shows them)"
+            assert rel.region.height == RelationList.SHOWN + 1  # sized to its rows: code and notes stay close
+            rel.focus()
+            rel.highlighted = RelationList.SHOWN
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: rel.option_count == 12)
+            assert str(rel.get_option_at_index(11).prompt).startswith("needed by [ ] Dependent 11")
+            assert rel.highlighted == RelationList.SHOWN  # the cursor stays where the "more" row was
+
+    asyncio.run(main())

@@ -7,9 +7,11 @@ group ("R Read" after "K Kinds"). Screens sort them back by binding id.
 
 from __future__ import annotations
 
-from .bindings import ALL_BINDINGS
+from .bindings import (APP_BINDINGS, BROWSE_BINDINGS, CONFLICT_BINDINGS, NODE_BINDINGS, NOTES_BINDINGS,
+                       PATH_BINDINGS)
 
-ORDER = {binding.id: index for index, binding in enumerate(ALL_BINDINGS) if binding.id}
+SCREEN_FIRST = NODE_BINDINGS + BROWSE_BINDINGS + CONFLICT_BINDINGS + NOTES_BINDINGS + PATH_BINDINGS + APP_BINDINGS
+ORDER = {binding.id: index for index, binding in enumerate(SCREEN_FIRST) if binding.id}
 
 
 class FooterOrder:
