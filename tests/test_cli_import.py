@@ -173,3 +173,27 @@ def test_import_order_does_not_change_the_graph(cli, tmp_path, monkeypatch):
     assert graphs[0] == graphs[1]
     titles = sorted(n["title"] for n in graphs[0]["nodes"] if n["kind"] != "topic")
     assert titles == ["Understanding LSTM Networks", "Vanilla", "Vanilla"]
+
+
+def test_hand_edits_in_overrides_survive_reimport(cli, tmp_path, isolated_user_data):
+    empty = tmp_path / "shipped"
+    empty.mkdir()
+    src = write_list(tmp_path / "mine.md", "[Attention Is All You Need](https://arxiv.org/abs/1706.03762)",
+                     "[Deep Residual Learning for Image Recognition](https://arxiv.org/abs/1512.03385)")
+    assert cli("import", str(src), "--graph-data", str(empty))[0] == 0
+    lists = isolated_user_data / "lists"
+    assert "overrides.yaml" in (lists / "mine.yaml").read_text().splitlines()[1]  # the header says where edits go
+    (lists / "overrides.yaml").write_text(
+        "overrides:\n"
+        "  - {id: attention-is-all-you-need, title: The Transformer paper, tags: [must-read], notes: Read twice.,\n"
+        "     requires: [{id: deep-residual-learning-for-image-recognition, reason: my own order}]}\n"
+        "  - {id: no-such-node, title: Gone}\n")
+    src.write_text(src.read_text() + "- [A Third Paper on Something](https://example.org/third)\n")
+    code, _, err = cli("import", str(src), "--graph-data", str(empty))
+    assert code == 0 and "override #2 names unknown node 'no-such-node'" in err
+    assert sorted(p.name for p in lists.iterdir()) == ["mine.yaml", "overrides.yaml"]
+    _, out, _ = cli("show", "attention-is-all-you-need", "--graph-data", str(empty), "--json")
+    shown = json.loads(out)
+    assert shown["title"] == "The Transformer paper" and "must-read" in shown["tags"]
+    _, out, _ = cli("next", "--graph-data", str(empty), "--json")
+    assert "attention-is-all-you-need" not in [n["id"] for n in json.loads(out)]  # now waits for ResNet

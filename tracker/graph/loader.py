@@ -228,6 +228,7 @@ def build_graph(layers: list[tuple[str, LayerFile]], known_implementations: set[
             impl = rec.spec.implementation
             if impl and known_implementations is not None and impl not in known_implementations:
                 warnings.append(f"{where}: implementation {impl!r} is not installed (no implementations/{impl}/meta.toml)")
+    _apply_overrides(layers, graph, merger, resolve, warnings)
     # Resolve topic names on nodes to canonical ids for display and export.
     for node in merger.nodes.values():
         node.topics = [t for t in dict.fromkeys(resolve(t) or t for t in node.topics) if t != node.id]
@@ -252,6 +253,28 @@ def build_graph(layers: list[tuple[str, LayerFile]], known_implementations: set[
         log.file_ids.update(merger.file_ids)
         log.curated.update(merger.curated)
     return TopicGraph(merger.nodes, graph, merger.id_aliases, title_index, lists, warnings)
+
+
+def _apply_overrides(layers, graph: nx.DiGraph, merger: _Merger, resolve, warnings: list[str]) -> None:
+    """The user's overrides, applied last so no import can undo them; a stale one is a warning, not an error."""
+    for path, layer in canonical_order(layers):
+        for n, override in enumerate(layer.overrides, start=1):
+            node_id = resolve(override.id)
+            if node_id is None:
+                warnings.append(f"{path}: override #{n} names unknown node {override.id!r}; it is ignored")
+                continue
+            node = merger.nodes[node_id]
+            if override.title:
+                node.title, node.derived_title = override.title, False
+            node.tags.extend(t for t in override.tags if t not in node.tags)
+            if override.notes is not None:
+                node.description = override.notes
+            for req in override.requires:
+                target = resolve(req.id)
+                if target is None or target == node_id:
+                    warnings.append(f"{path}: override #{n}: {override.id!r} cannot require {req.id!r}; ignored")
+                else:
+                    graph.add_edge(node_id, target, kind=REQUIRES, reason=req.reason)
 
 
 def _acyclic(edges: list[tuple[str, str]]) -> bool:

@@ -93,6 +93,16 @@ class NodeSpec(Strict):
         return value
 
 
+class Override(Strict):
+    """The user's own change to a node, kept in ``overrides.yaml``, which re-importing never rewrites."""
+
+    id: str  # the node's id, any id it had before, or an alias
+    title: str | None = None
+    tags: list[str] = []
+    requires: list[Requirement] = []
+    notes: str | None = None  # shown as the node's description
+
+
 class ListInfo(Strict):
     id: str
     title: str
@@ -101,4 +111,5 @@ class ListInfo(Strict):
 
 class LayerFile(Strict):
     nodes: List[NodeSpec] = []  # noqa: UP006 - the field below shadows ``list`` here
+    overrides: List[Override] = []  # noqa: UP006
     list: ListInfo | None = None

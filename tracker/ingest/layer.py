@@ -384,8 +384,10 @@ def _week_order(parsed: ParsedList, topic_ids: dict, nodes: list[dict]) -> None:
             })
 
 
-HEADER = ("# Imported from {file} by `tracker import`. Re-importing the list rewrites this file:\n"
-          "# edits made here are replaced then (ids you had before stay in old_ids, so progress is kept).\n")
+OVERRIDES = "overrides.yaml"
+HEADER = ("# Imported from {file} by `tracker import`. Re-importing the list rewrites this file, so edits\n"
+          "# made here are replaced; put your own titles, tags, requires and notes in " + OVERRIDES + " in\n"
+          "# this folder, which no import touches (see README). Ids you had before stay in old_ids.\n")
 
 
 def layer_yaml(layer: dict) -> str:
@@ -409,4 +411,6 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 def list_id_for(path: Path) -> str:
-    return slugify(re.sub(r"\.(md|markdown|txt)$", "", path.name, flags=re.I))
+    """The list's id, which names its layer file; never the overrides file's name."""
+    list_id = slugify(re.sub(r"\.(md|markdown|txt)$", "", path.name, flags=re.I))
+    return f"{list_id}-list" if f"{list_id}.yaml" == OVERRIDES else list_id
