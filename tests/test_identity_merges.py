@@ -214,3 +214,23 @@ def test_a_curated_records_other_links_are_keys_for_imports():
     graph = graph_of(a, curated=curated)
     assert graph.nodes["lstm-1997"].lists == ["a.md"]
     assert len(nodes_with(graph, "a.md")) == 2  # the curated paper's code link is not the paper
+
+
+def test_a_generic_title_joins_a_curated_record_with_the_same_year_and_first_author():
+    curated = CURATED.replace("title: Deep learning, year: 2015,", "title: Deep learning, year: 2015, "
+                              "authors: [Yann LeCun, Yoshua Bengio, Geoffrey Hinton],")
+    a = reading_list("a", {"title": "Deep learning", "year": 2015, "authors": ["LeCun, Y."]},
+                     {"title": "Deep learning", "year": 2016, "authors": ["Goodfellow, I."]},
+                     {"title": "Deep learning", "year": 2015, "authors": ["Schmidhuber, J."], "topic": "Other"},
+                     topics=("Other",))
+    graph = graph_of(a, curated=curated)
+    assert [s.line for s in graph.nodes["deep-learning-nature-2015"].sources] == [10]
+    assert len(nodes_with(graph, "a.md")) == 3
+
+
+def test_a_specific_title_with_another_year_or_first_author_is_another_work():
+    a = reading_list("a", {"title": "Generative Adversarial Networks", "year": 2014, "authors": ["Goodfellow, I."]})
+    b = reading_list("b", {"title": "Generative Adversarial Networks", "year": 2020, "authors": ["Goodfellow, I."]},
+                     {"title": "Generative Adversarial Networks", "topic": "X"}, topics=("X",))
+    graph = graph_of(a, b)
+    assert sorted(len(n.sources) for n in items(graph).values()) == [1, 2]  # the undated one joins the first

@@ -116,7 +116,8 @@ class Merger:
         if rec.curated and not keys:
             return "id"  # a curated record adding fields to a node by its id
         norm = normalize_title(spec.title)
-        if not spec.derived_title and norm == normalize_title(node.title) and is_specific_title(norm):
+        if (not spec.derived_title and norm == normalize_title(node.title) and is_specific_title(norm)
+                and self._facts_agree(node_id, spec)):
             return "title"
         return None
 
@@ -127,6 +128,13 @@ class Merger:
         if not (node.year and spec.year and node.authors and spec.authors) or node.year != spec.year:
             return False
         return _surname(node.authors[0]) == _surname(spec.authors[0])
+
+    def _facts_agree(self, node_id: str, spec: NodeSpec) -> bool:
+        """A title merge needs the year and the first author not to differ where both are known."""
+        node = self.nodes[node_id]
+        if node.year and spec.year and node.year != spec.year:
+            return False
+        return not (node.authors and spec.authors and _surname(node.authors[0]) != _surname(spec.authors[0]))
 
     def _find(self, rec: Record, ids: dict, keys: list[Key], family: str) -> tuple[str | None, str | None]:
         spec = rec.spec
@@ -156,7 +164,8 @@ class Merger:
         norm = None if spec.derived_title else normalize_title(spec.title)
         if norm and is_specific_title(norm):
             found = self.titles.get(f"{family}:{norm}")
-            if found is not None and not self._conflicts(found, ids) and not self._other_url(found, keys, family):
+            if (found is not None and not self._conflicts(found, ids) and not self._other_url(found, keys, family)
+                    and self._facts_agree(found, spec)):
                 return found, "title"
         return None, None
 

@@ -188,7 +188,7 @@ class _LayerBuilder:
             title_key = _title_key(item, topic_id)
             if title_key:
                 keys.append(title_key)
-            found, via = self._find(keys, ids)
+            found, via = self._find(keys, ids, item)
             if found is None:
                 found = self._new_node(item, topic_id, ids, placeholder, keys)
                 self.trace.append(EntryTrace(item.line, item.title, found["id"], derived=not has_real_title(item)))
@@ -220,11 +220,14 @@ class _LayerBuilder:
         held = self.node_ids[id(node)]
         return any(kind in held and value not in held[kind] for kind, value in ids.items())
 
-    def _find(self, keys: list[Key], ids: dict[str, str]) -> tuple[dict | None, str | None]:
+    def _find(self, keys: list[Key], ids: dict[str, str], item: ParsedItem) -> tuple[dict | None, str | None]:
         for key in keys:
             node = self.by_key.get(key)
-            if node is not None and not self._conflicts(node, ids):
-                return node, key[0]
+            if node is None or self._conflicts(node, ids):
+                continue
+            if key[0] == "title" and not _facts_agree(node, item):
+                continue  # "Deep learning" (LeCun, 2015) and "Deep learning" (Goodfellow, 2016): two things
+            return node, key[0]
         return None, None
 
     def _new_node(self, item: ParsedItem, topic_id: str, ids: dict[str, str], placeholder: bool,
@@ -338,6 +341,19 @@ class _LayerBuilder:
             stub["sources"].append(source)
             self.trace.append(EntryTrace(line, link.label or link.url, stub["id"], via="resource",
                                          derived=True, resource_of=concept["id"]))
+
+
+def _surname(author: str) -> str:
+    author = author.split(",")[0] if "," in author else author
+    return (normalize_title(author) or "").split(" ")[-1]
+
+
+def _facts_agree(node: dict, item: ParsedItem) -> bool:
+    """A title merge needs the year and the first author not to differ where both are known."""
+    if node.get("year") and item.year and node["year"] != item.year:
+        return False
+    authors = node.get("authors")
+    return not (authors and item.authors and _surname(authors[0]) != _surname(item.authors[0]))
 
 
 def _add_related(node: dict, target_id: str) -> None:
