@@ -197,3 +197,21 @@ def test_hand_edits_in_overrides_survive_reimport(cli, tmp_path, isolated_user_d
     assert shown["title"] == "The Transformer paper" and "must-read" in shown["tags"]
     _, out, _ = cli("next", "--graph-data", str(empty), "--json")
     assert "attention-is-all-you-need" not in [n["id"] for n in json.loads(out)]  # now waits for ResNet
+
+
+def test_old_ids_kept_as_aliases_by_an_older_layer_are_carried_forward(cli, tmp_path, isolated_user_data):
+    empty = tmp_path / "shipped"
+    empty.mkdir()
+    lists = isolated_user_data / "lists"
+    lists.mkdir()
+    (lists / "legacy.yaml").write_text(
+        "list: {id: legacy, title: Legacy, file: legacy.md}\n"
+        "nodes:\n"
+        "  - {id: legacy, kind: topic, title: Legacy}\n"
+        "  - {id: second-name, kind: paper, title: Second Name For It, aliases: [first-name],"
+        " url: 'https://example.org/p', topics: [legacy]}\n")
+    src = write_list(tmp_path / "legacy.md", "[Third Name For The Paper](https://example.org/p)")
+    assert cli("import", str(src), "--graph-data", str(empty))[0] == 0
+    for old in ("first-name", "second-name"):
+        _, out, _ = cli("show", old, "--graph-data", str(empty), "--json")
+        assert json.loads(out)["id"] == "third-name-for-the-paper"

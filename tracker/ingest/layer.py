@@ -32,7 +32,8 @@ from . import yaml_out
 from .parser import WEEK_RE
 
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_UNTITLED = ("label", "derived")  # title sources that never identify an entry
+_UNTITLED = ("label", "derived")
+_SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._/-]*$")  # title sources that never identify an entry
 Key = tuple[str, str]
 
 
@@ -110,7 +111,10 @@ def read_previous(path: Path | None) -> _Previous:
         if not isinstance(node, dict) or not isinstance(node.get("id"), str) or node.get("resource_of"):
             continue
         node_id = node["id"]
-        prev.old_ids[node_id] = [i for i in node.get("old_ids") or [] if isinstance(i, str)]
+        # Layers written before old_ids existed kept a renamed entry's previous id in aliases.
+        earlier = (node.get("old_ids") or []) + [a for a in node.get("aliases") or [] if isinstance(a, str)
+                                                 and _SLUG_RE.match(a)]
+        prev.old_ids[node_id] = [i for i in dict.fromkeys(earlier) if isinstance(i, str) and i != node_id]
         if node.get("kind") == "topic":
             continue
         prev.items[node_id] = str(node.get("title", node_id))
