@@ -191,3 +191,25 @@ def test_yaml_aliases_that_blow_a_layer_up_are_refused(write_layer):
     assert problem.startswith(f"{folder / 'layer.yaml'}:1: YAML aliases expand this layer more than")
     small = write_layer("nodes:\n  - {id: a, kind: paper, title: A, tags: &t [x, y]}\n  - {id: b, kind: paper, title: B, tags: *t}\n")
     assert load_graph(small).nodes["b"].tags == ["x", "y"]  # modest reuse is fine
+
+
+def test_validated_layers_are_reused_per_file_and_any_edit_is_seen(write_layer, tmp_path, monkeypatch):
+    import os
+
+    import tracker.graph.loader as loader
+    from tracker.graph.layer_cache import read_layer_cached
+
+    folder = write_layer("nodes:\n  - {id: a, kind: paper, title: A}\n")
+    path = folder / "layer.yaml"
+    assert read_layer_cached(path).nodes[0].title == "A"
+    stat = path.stat()
+    calls = []
+    real = loader.read_layer_file
+    monkeypatch.setattr(loader, "read_layer_file", lambda p: calls.append(p) or real(p))
+    assert read_layer_cached(path).nodes[0].title == "A" and calls == []  # served from the cache
+    path.write_text("nodes:\n  - {id: a, kind: paper, title: B}\n")  # same size, same timestamp
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert read_layer_cached(path).nodes[0].title == "B" and calls == [path]
+    path.write_text("nodes:\n  - {id: a, kind: paper, title: B, colour: red}\n")
+    with pytest.raises(GraphError):
+        read_layer_cached(path)  # a bad file is never served from an older cache

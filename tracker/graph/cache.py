@@ -14,6 +14,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 from ..gc_pause import gc_paused
@@ -32,11 +33,18 @@ def _cache_dir() -> Path:
     return user_cache_path("tracker", appauthor=False)
 
 
-def _key(dirs: list[Path], known_implementations: set[str] | None) -> str:
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """The graph code's version: new loader or schema code, new caches."""
     digest = hashlib.sha256(CACHE_VERSION.encode())
-    for source in sorted(Path(__file__).resolve().parent.glob("*.py")):  # new loader code, new cache
+    for source in sorted(Path(__file__).resolve().parent.glob("*.py")):
         stat = source.stat()
         digest.update(f"{source}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _key(dirs: list[Path], known_implementations: set[str] | None) -> str:
+    digest = hashlib.sha256(code_digest().encode())
     for path in layer_files(dirs):
         stat = path.stat()
         digest.update(f"{path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())

@@ -149,14 +149,16 @@ class _Where:
 
 @gc_paused()
 def load_graph(dirs: list[Path] | Path, known_implementations: set[str] | None = None) -> TopicGraph:
-    """Read every layer, validate, merge and build the typed DiGraph."""
+    """Read every layer (each unchanged file's validated form comes from ``layer_cache``), merge, build."""
+    from .layer_cache import read_layer_cached
+
     if isinstance(dirs, Path):
         dirs = [dirs]
     problems: list[str] = []
     layers: list[tuple[str, LayerFile]] = []
     for path in layer_files(dirs):
         try:
-            layers.append((str(path), read_layer_file(path)))
+            layers.append((str(path), read_layer_cached(path)))
         except GraphError as err:
             problems.extend(err.problems)
     return build_graph(layers, known_implementations, problems)

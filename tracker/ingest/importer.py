@@ -15,7 +15,8 @@ from pathlib import Path
 
 from ..graph.files import layer_files
 from ..graph.identity import is_specific_title, normalize_title
-from ..graph.loader import build_graph, read_layer_file, validate_layer_in_memory
+from ..graph.layer_cache import read_layer_cached
+from ..graph.loader import build_graph, validate_layer_in_memory
 from ..graph.merger import MergeLog
 from ..graph.model import TopicGraph
 from ..graph.problems import GraphError
@@ -131,7 +132,7 @@ def plan_import(files: list[Path], target_dir: Path, base_dirs: list[Path], fact
         if path.resolve() in targets:
             continue
         try:
-            layers.append((str(path), read_layer_file(path)))
+            layers.append((str(path), read_layer_cached(path)))
         except GraphError as err:
             problems.extend(err.problems)
     for out, (layer, text, *_rest) in staged.items():
