@@ -6,6 +6,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 LISTS = Path(__file__).parent / "fixtures" / "lists"
 
 
@@ -215,3 +217,17 @@ def test_old_ids_kept_as_aliases_by_an_older_layer_are_carried_forward(cli, tmp_
     for old in ("first-name", "second-name"):
         _, out, _ = cli("show", old, "--graph-data", str(empty), "--json")
         assert json.loads(out)["id"] == "third-name-for-the-paper"
+
+
+def test_an_import_leaves_its_layer_validated_in_the_cache_exactly_as_read_back(cli, tmp_path, isolated_user_data,
+                                                                              monkeypatch):
+    import tracker.graph.loader as loader
+    from tracker.graph.layer_cache import read_layer_cached
+
+    empty = tmp_path / "shipped"
+    empty.mkdir()
+    assert cli("import", str(LISTS / "link_titles.md"), "--graph-data", str(empty))[0] == 0
+    layer = isolated_user_data / "lists" / "link-titles.yaml"
+    from_disk = loader.read_layer_file(layer)
+    monkeypatch.setattr(loader, "read_layer_file", lambda p: pytest.fail(f"re-read {p}"))
+    assert read_layer_cached(layer) == from_disk

@@ -20,6 +20,17 @@ from .cache import _cache_dir, code_digest
 from .schema import LayerFile
 
 
+def _entry(path: Path, data: bytes) -> tuple[str, Path]:
+    key = hashlib.blake2b(code_digest().encode() + data, digest_size=16).hexdigest()
+    return key, _cache_dir() / "layers" / f"{hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:24]}.pickle"
+
+
+def remember_layer(path: Path, text: str, layer: LayerFile) -> None:
+    """Cache a layer just written from data already validated (an import), so no command re-reads its YAML."""
+    key, where = _entry(path, text.encode("utf-8"))
+    _store(where, key, layer)
+
+
 def read_layer_cached(path: Path) -> LayerFile:
     from .loader import read_layer_file
 
@@ -27,8 +38,7 @@ def read_layer_cached(path: Path) -> LayerFile:
         data = path.read_bytes()
     except OSError:
         return read_layer_file(path)  # names the file and the problem
-    key = hashlib.blake2b(code_digest().encode() + data, digest_size=16).hexdigest()
-    where = _cache_dir() / "layers" / f"{hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:24]}.pickle"
+    key, where = _entry(path, data)
     try:
         with where.open("rb") as handle:
             stored_key, layer = pickle.load(handle)
@@ -37,6 +47,11 @@ def read_layer_cached(path: Path) -> LayerFile:
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         pass
     layer = read_layer_file(path)
+    _store(where, key, layer)
+    return layer
+
+
+def _store(where: Path, key: str, layer: LayerFile) -> None:
     try:
         where.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=where.parent, suffix=".tmp")
@@ -45,4 +60,3 @@ def read_layer_cached(path: Path) -> LayerFile:
         os.replace(tmp, where)
     except OSError:
         pass  # a read-only cache folder only costs speed
-    return layer

@@ -15,10 +15,11 @@ from pathlib import Path
 
 from ..graph.files import layer_files
 from ..graph.identity import is_specific_title, normalize_title
-from ..graph.layer_cache import read_layer_cached
+from ..graph.layer_cache import read_layer_cached, remember_layer
 from ..graph.loader import build_graph, validate_layer_in_memory
 from ..graph.merger import MergeLog
 from ..graph.model import TopicGraph
+from ..graph.schema import LayerFile
 from ..graph.problems import GraphError
 from .items import ParsedList
 from .layer import EntryTrace, build_layer, layer_yaml, list_id_for, read_previous, write_atomic
@@ -69,10 +70,13 @@ class ImportPlan:
     texts: dict[Path, str] = field(default_factory=dict)  # layer path -> YAML to write
     parsed: dict[Path, ParsedList] = field(default_factory=dict)
     node_of: dict[Path, list[str]] = field(default_factory=dict)  # layer -> final node id of each item
+    validated: dict[Path, LayerFile] = field(default_factory=dict)
 
     def write(self) -> None:
         for path, text in self.texts.items():
             write_atomic(path, text)
+            if path in self.validated:
+                remember_layer(path, text, self.validated[path])
 
     def checked_nodes(self) -> list[str]:
         """Node ids of ``- [x]`` entries, in order."""
@@ -135,16 +139,18 @@ def plan_import(files: list[Path], target_dir: Path, base_dirs: list[Path], fact
             layers.append((str(path), read_layer_cached(path)))
         except GraphError as err:
             problems.extend(err.problems)
+    validated = {}
     for out, (layer, text, *_rest) in staged.items():
         try:  # validate the dict we built: no second YAML parse of what we just wrote
-            layers.append((str(out), validate_layer_in_memory(layer, str(out), text)))
+            validated[out] = validate_layer_in_memory(layer, str(out), text)
+            layers.append((str(out), validated[out]))
         except GraphError as err:
             problems.extend(err.problems)
     if problems:
         raise GraphError(problems)
     log = MergeLog()
     graph = build_graph(layers, known_implementations, log=log)
-    plan = ImportPlan(reports, graph, failures)
+    plan = ImportPlan(reports, graph, failures, validated=validated)
     for out, (layer, text, parsed, trace, report) in staged.items():
         plan.texts[out] = text
         plan.parsed[out] = parsed
