@@ -231,3 +231,14 @@ def test_an_import_leaves_its_layer_validated_in_the_cache_exactly_as_read_back(
     from_disk = loader.read_layer_file(layer)
     monkeypatch.setattr(loader, "read_layer_file", lambda p: pytest.fail(f"re-read {p}"))
     assert read_layer_cached(layer) == from_disk
+
+
+def test_the_first_command_after_an_import_uses_the_graph_the_import_built(cli, tmp_path, monkeypatch):
+    import tracker.graph.loader as loader
+
+    empty = tmp_path / "shipped"
+    empty.mkdir()
+    assert cli("import", str(LISTS / "link_titles.md"), "--graph-data", str(empty))[0] == 0
+    monkeypatch.setattr(loader, "load_graph", lambda *a, **k: pytest.fail("rebuilt the graph after an import"))
+    code, out, _ = cli("list", "--graph-data", str(empty), "--json")
+    assert code == 0 and "Attention is all you need" in {n["title"] for n in json.loads(out)}

@@ -46,9 +46,10 @@ def _import(ctx) -> int:
 
     target_dir = ctx.args.into or user_lists_dir()
     try:
+        known = set(discover())
         plan = plan_import(ctx.args.files, target_dir, graph_dirs(ctx.args.graph_data),
                            facts_only=ctx.args.facts_only, replace=ctx.args.replace,
-                           known_implementations=set(discover()), base_url=ctx.args.base_url)
+                           known_implementations=known, base_url=ctx.args.base_url)
     except GraphError as err:
         raise UserError("the import would make the graph invalid; nothing written:\n"
                         + "\n".join(f"  {p}" for p in err.problems)) from None
@@ -68,6 +69,7 @@ def _import(ctx) -> int:
             plan.write()
         except OSError as err:
             raise UserError(f"cannot write {err.filename or target_dir}: {err.strerror}") from None
+        plan.warm_cache(graph_dirs(ctx.args.graph_data), known)
     marked = 0 if ctx.args.dry_run else _mark_checked(ctx, plan.checked_nodes())
     imported = [r for r in plan.reports if not r.refused]
     if ctx.json:

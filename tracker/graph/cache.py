@@ -78,6 +78,21 @@ def load_graph_cached(dirs: list[Path], known_implementations: set[str] | None =
     from .loader import load_graph  # pydantic and YAML only when the cache misses
 
     graph = load_graph(dirs, known_implementations)  # raises GraphError: nothing cached for bad data
+    _save(path, folders, graph)
+    return graph
+
+
+def save_graph_cache(dirs: list[Path], known_implementations: set[str] | None, graph: TopicGraph) -> None:
+    """Cache a graph just built from exactly these folders' files (an import), for the next command."""
+    try:
+        key = _key(dirs, known_implementations)
+    except OSError:
+        return
+    folders = _folders(dirs)
+    _save(_cache_dir() / f"graph-{folders}-{key}.pickle", folders, graph)
+
+
+def _save(path: Path, folders: str, graph: TopicGraph) -> None:
     graph.cache.clear()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -90,4 +105,3 @@ def load_graph_cached(dirs: list[Path], known_implementations: set[str] | None =
         os.replace(tmp, path)
     except OSError:
         pass  # a read-only cache folder only costs speed
-    return graph

@@ -71,12 +71,23 @@ class ImportPlan:
     parsed: dict[Path, ParsedList] = field(default_factory=dict)
     node_of: dict[Path, list[str]] = field(default_factory=dict)  # layer -> final node id of each item
     validated: dict[Path, LayerFile] = field(default_factory=dict)
+    dirs: list[Path] = field(default_factory=list)  # the folders the graph was built from
+    files: set[str] = field(default_factory=set)  # and its layer files
 
     def write(self) -> None:
         for path, text in self.texts.items():
             write_atomic(path, text)
             if path in self.validated:
                 remember_layer(path, text, self.validated[path])
+
+    def warm_cache(self, dirs: list[Path], known_implementations: set[str] | None) -> None:
+        """After ``write``: when ``dirs`` are the folders the graph was built from, cache it for the next command."""
+        if self.graph is None or {d.resolve() for d in dirs} != {d.resolve() for d in self.dirs}:
+            return
+        from ..graph.cache import save_graph_cache
+
+        if {str(p.resolve()) for p in layer_files(dirs)} == self.files:  # the graph is these files' merge
+            save_graph_cache(dirs, known_implementations, self.graph)
 
     def checked_nodes(self) -> list[str]:
         """Node ids of ``- [x]`` entries, in order."""
@@ -150,7 +161,8 @@ def plan_import(files: list[Path], target_dir: Path, base_dirs: list[Path], fact
         raise GraphError(problems)
     log = MergeLog()
     graph = build_graph(layers, known_implementations, log=log)
-    plan = ImportPlan(reports, graph, failures, validated=validated)
+    plan = ImportPlan(reports, graph, failures, validated=validated, dirs=dirs,
+                      files={str(p.resolve()) for p in layer_files(dirs)} | {str(o.resolve()) for o in staged})
     for out, (layer, text, parsed, trace, report) in staged.items():
         plan.texts[out] = text
         plan.parsed[out] = parsed
