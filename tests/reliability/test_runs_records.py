@@ -120,3 +120,23 @@ def test_tracker_run_survives_hostile_protocol_lines_and_records_the_real_claim(
             ("passed", "loss 0.5 < 0.6", "reproduced", 0.5, 0.6)]
     if not json_output:
         assert '"total": "lots"' in proc.stdout  # shown as the log text it is
+
+
+def test_a_cancelled_or_interrupted_run_does_not_hide_the_last_verdict(tmp_path, write_layer):
+    impls = make_impls(tmp_path / "implementations", {"good": "r.start(1)\n"})
+    graph = write_layer("nodes:\n  - {id: g, kind: paper, title: G, implementation: good}\n")
+    db = tmp_path / "runs.db"
+    with open_store(str(db)) as store:
+        for kind, outcome in (("test", "passed"), ("test", "cancelled"), ("demo", "passed"), ("demo", "interrupted")):
+            store.finish_run(store.start_run("g", "good", kind), outcome=outcome)
+        assert store.implemented(["good"]) == {"good"}  # the cancelled test run changes nothing
+        assert store.last_run("good", "test").outcome == "cancelled"
+        assert store.last_run("good", "test", finished=True).outcome == "passed"
+    env = dict(os.environ, TRACKER_IMPLEMENTATIONS=str(impls))
+    args = [sys.executable, "-m", "tracker.cli.main", "impls", "--graph-data", str(graph), "--db", str(db)]
+    [row] = __import__("json").loads(subprocess.run(args + ["--json"], env=env, capture_output=True, text=True,
+                                                    timeout=60).stdout)
+    assert (row["last_demo"], row["demo_verdict"], row["last_test"], row["test_verdict"], row["implemented"]) == (
+        "interrupted", "passed", "cancelled", "passed", True)
+    text = subprocess.run(args, env=env, capture_output=True, text=True, timeout=60).stdout
+    assert "demo passed, then interrupted tests passed, then cancelled" in " ".join(text.split())

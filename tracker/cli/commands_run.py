@@ -143,18 +143,23 @@ def cmd_impls(ctx) -> int:
     rows = []
     for slug, meta in impls.items():
         demo, test = store.last_run(slug, "demo"), store.last_run(slug, "test")
+        demo_verdict = store.last_run(slug, "demo", finished=True)
+        test_verdict = store.last_run(slug, "test", finished=True)
         rows.append({
             "slug": slug, "title": meta.title, "claim": meta.claim, "papers": list(meta.papers),
             "nodes": linked.get(slug, []), "expected_cpu_seconds": meta.expected_cpu_seconds,
             "last_demo": demo.outcome if demo else None, "last_test": test.outcome if test else None,
-            "implemented": bool(test and test.outcome == "passed"),
+            "demo_verdict": demo_verdict.outcome if demo_verdict else None,
+            "test_verdict": test_verdict.outcome if test_verdict else None,
+            "implemented": bool(test_verdict and test_verdict.outcome == "passed"),
         })
     if ctx.json:
         ctx.print_json(rows)
         return 0
     for row in rows:
         line = Text(f"{row['slug']:<20}", style="bold")
-        line.append(f" demo {row['last_demo'] or '-':<10} tests {row['last_test'] or '-':<10}",
+        line.append(f" demo {_outcome(row['demo_verdict'], row['last_demo']):<10} "
+                    f"tests {_outcome(row['test_verdict'], row['last_test']):<10}",
                     style="green" if row["implemented"] else "dim")
         line.append_text(safe(row["title"]))
         ctx.console.print(line)
@@ -163,3 +168,10 @@ def cmd_impls(ctx) -> int:
             ctx.console.print(Text(" " * 21 + "nodes: " + ", ".join(row["nodes"]), style="cyan"))
     ctx.console.print(Text(f"{len(rows)} implementations", style="dim"))
     return 0
+
+
+def _outcome(verdict: str | None, last: str | None) -> str:
+    """The last verdict, and the last run beside it when that one did not finish (``passed, then cancelled``)."""
+    if verdict is None:
+        return last or "-"
+    return verdict if last == verdict or last is None else f"{verdict}, then {last}"

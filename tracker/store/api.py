@@ -382,11 +382,11 @@ class Store:
             return s.get(Run, run_id)
 
     def implemented(self, slugs: Iterable[str]) -> set[str]:
-        """The slugs whose latest finished test run passed on this machine."""
+        """The slugs whose latest test run with a verdict passed (a cancelled or crashed run changes nothing)."""
         wanted = list(dict.fromkeys(slugs))
         if not wanted:
             return set()
-        finished = sa.and_(Run.kind == "test", col(Run.ended_at).is_not(None))
+        finished = sa.and_(Run.kind == "test", col(Run.outcome).in_(FINISHED_OUTCOMES))
         latest = (sa.select(Run.slug, sa.func.max(Run.id).label("last_id"))
                   .where(finished, col(Run.slug).in_(wanted)).group_by(Run.slug).subquery())
         query = sa.select(Run.slug).join(latest, Run.id == latest.c.last_id).where(Run.outcome == "passed")
