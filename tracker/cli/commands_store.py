@@ -266,7 +266,7 @@ def cmd_stats(ctx) -> int:
         _progress_row(lists, safe(entry["title"]), entry)
     if data["lists"]:
         c.print(lists)
-    weeks = Table(title="Reads per week", title_justify="left", show_header=False, box=None, padding=(0, 1))
+    weeks = Table(title="Reads per week (items read that are still read)", title_justify="left", show_header=False, box=None, padding=(0, 1))
     most = max((w["reads"] for w in data["weekly_reads"]), default=0)
     for week in data["weekly_reads"]:
         weeks.add_row(Text(week["week"], style="dim"), bar(week["reads"], most), Text(str(week["reads"])))
