@@ -140,3 +140,10 @@ def test_a_cancelled_or_interrupted_run_does_not_hide_the_last_verdict(tmp_path,
         "interrupted", "passed", "cancelled", "passed", True)
     text = subprocess.run(args, env=env, capture_output=True, text=True, timeout=60).stdout
     assert "demo passed, then interrupted tests passed, then cancelled" in " ".join(text.split())
+    show = args[:3] + ["show", "g"] + args[4:]
+    detail = __import__("json").loads(subprocess.run(show + ["--json"], env=env, capture_output=True, text=True,
+                                                     timeout=60).stdout)["implementation_detail"]
+    assert (detail["last_test"]["outcome"], detail["test_verdict"]["outcome"], detail["implemented"]) == (
+        "cancelled", "passed", True)
+    shown = " ".join(subprocess.run(show, env=env, capture_output=True, text=True, timeout=60).stdout.split())
+    assert "test verdict passed" in shown and "last test cancelled" in shown

@@ -148,11 +148,12 @@ def implementation_detail(ctx, slug: str) -> dict:
     detail: dict = {"slug": slug, "installed": meta is not None}
     if meta:
         detail.update(title=meta.title, claim=meta.claim, expected_cpu_seconds=meta.expected_cpu_seconds)
-    for kind in ("demo", "test"):
-        run = ctx.store.last_run(slug, kind)
-        detail[f"last_{kind}"] = None if run is None else {
-            "outcome": run.outcome, "when": run.started_at.isoformat(), "claim": run.claim, "verdict": run.verdict}
-    detail["implemented"] = bool(detail["last_test"] and detail["last_test"]["outcome"] == "passed")
+    for kind in ("demo", "test"):  # the last run, and the last one that reached a verdict (a cancel hides none)
+        for key, run in ((f"last_{kind}", ctx.store.last_run(slug, kind)),
+                         (f"{kind}_verdict", ctx.store.last_run(slug, kind, finished=True))):
+            detail[key] = None if run is None else {
+                "outcome": run.outcome, "when": run.started_at.isoformat(), "claim": run.claim, "verdict": run.verdict}
+    detail["implemented"] = bool(detail["test_verdict"] and detail["test_verdict"]["outcome"] == "passed")
     return detail
 
 
@@ -195,8 +196,11 @@ def cmd_show(ctx) -> int:
         if detail.get("claim"):
             c.print(Text(f"{'claim':>13}  ", style="dim") + safe(detail["claim"]))
         for kind in ("demo", "test"):
-            last = detail[f"last_{kind}"]
-            if last:
+            last, verdict = detail[f"last_{kind}"], detail[f"{kind}_verdict"]
+            if verdict:
+                c.print(Text(f"{kind + ' verdict':>13}  ", style="dim")
+                        + safe(f"{verdict['outcome']} ({verdict['when'][:16]})"))
+            if last and last != verdict:
                 c.print(Text(f"{'last ' + kind:>13}  ", style="dim") + safe(f"{last['outcome']} ({last['when'][:16]})"))
         if not detail["installed"]:
             c.print(Text(f"{'':>13}  implementation not installed", style="red"))
