@@ -56,6 +56,12 @@ def test_sigkill_takes_the_demo_along_and_the_next_start_marks_the_run_interrupt
     proc.wait(timeout=10)
     assert wait_until(lambda: not any(alive(p) for p in started)), [p for p in started if alive(p)]
     assert [r[1] for r in run_rows(db)] == ["running"]  # nobody could record it
+    # A read-only command reads statuses without the SQL store and leaves the runs alone (it stays cheap) ...
+    quick = subprocess.run([sys.executable, "-m", "tracker.cli.main", "next", *args], env=env,
+                           capture_output=True, text=True, timeout=60)
+    assert quick.returncode == 0, quick.stderr
+    assert [r[1] for r in run_rows(db)] == ["running"]
+    # ... the next command that opens the store closes the run.
     impls = subprocess.run([sys.executable, "-m", "tracker.cli.main", "impls", *args], env=env,
                            capture_output=True, text=True, timeout=60)
     assert impls.returncode == 0, impls.stderr
