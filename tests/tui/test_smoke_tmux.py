@@ -103,3 +103,46 @@ def test_at_80x24_a_key_sent_with_the_cursor_move_marks_the_new_row(graph_dir, d
         term.close()
     with open_store(db_path) as store:
         assert store.statuses() == {"backprop": "reading"}
+
+
+def test_external_editor_over_a_note_changed_meanwhile_keeps_both(graph_dir, db_path, tmp_path):
+    """E suspends the app for $EDITOR; another process edits the note meanwhile: nothing is written over."""
+    with open_store(db_path) as store:
+        note = store.add_note("perceptron", "first thoughts")
+    other = tmp_path / "other_window.py"
+    other.write_text("from tracker.store import open_store\n"
+                     f"with open_store({str(db_path)!r}) as store:\n"
+                     f"    store.update_note({note.uid!r}, 'their version')\n")
+    editor = tmp_path / "editor.py"
+    editor.write_text("import subprocess, sys\n"
+                      f"subprocess.run([sys.executable, {str(other)!r}], check=True)\n"
+                      "with open(sys.argv[1], 'a') as fh:\n"
+                      "    fh.write('my addition\\n')\n")
+    tracker = Path(sys.executable).parent / "tracker"
+    env = f"TRACKER_DATA_DIR={tmp_path / 'data'} TERM=xterm-256color EDITOR='{sys.executable} {editor}'"
+    command = (f"env {env} {tracker} --graph-data {graph_dir} --db {db_path}; "
+               f"echo TRACKER-EXITED-$?; sleep 30")
+    term = Terminal(command)
+    try:
+        term.wait_for("Course  0/7")
+        term.keys("Enter")
+        term.wait_for("Basics  0/4")
+        term.keys("Down", "Enter")
+        term.wait_for("The Perceptron  paper")
+        term.keys("Down")
+        term.wait_for("id perceptron")
+        term.keys("E")
+        screen = term.wait_for("This note was changed elsewhere")
+        assert "their version" in screen and "my addition" in screen
+        term.keys("C-b")  # keep both
+        term.wait_for("kept both")
+        term.keys("Escape")
+        term.wait_for("id perceptron")
+        term.keys("q")
+        term.wait_for("TRACKER-EXITED-0", timeout=20)
+    finally:
+        term.close()
+    with open_store(db_path) as store:
+        bodies = [n.body for n in store.notes(["perceptron"])]
+    # the editor got the note with a final newline and added a line under it
+    assert bodies == ["their version", "first thoughts\nmy addition\n"]
