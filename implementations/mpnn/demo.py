@@ -1,4 +1,5 @@
-"""Demo: an MPNN counts carbonyl (C=O) groups in generated molecules; the same readout without message passing cannot."""
+"""Demo: an MPNN counts acyl groups (O=C-N, O=C-O) in generated molecules; a bag of bonds, which sees every
+bond but passes no messages, cannot."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import torch
 from implementations._common.demo import Claim, DemoConfig, main
 from tracker.demo_protocol import Reporter
 
-from .graphs import ATOMS, BONDS, carbonyl_count, collate, random_molecule
+from .baselines import BagOfBondsModel
+from .graphs import ATOMS, BONDS, acyl_count, collate, random_molecule
 from .model import MPNN, EdgeBlindModel
 
 TRAIN_GRAPHS = 3000
@@ -17,13 +19,15 @@ TEST_GRAPHS = 1000
 BATCH = 64
 LR = 3e-3
 HIDDEN = 16
-RATIO = 5.0    # the MPNN's test MAE must be at most 1/RATIO of the edge-blind model's
+BOB_HIDDEN = 64  # wider than the MPNN's 16: about the MPNN's parameter count, so capacity is not what it lacks
+RATIO = 3.0    # the MPNN's test MAE must be at most 1/RATIO of the bag of bonds'
+QUICK_RATIO = 2.0  # --quick: 150 steps per model, so a smaller required margin
 
 
 def dataset(count: int, seed: int):
     rng = random.Random(seed)
     graphs = [random_molecule(rng) for _ in range(count)]
-    return graphs, torch.tensor([float(carbonyl_count(g)) for g in graphs])
+    return graphs, torch.tensor([float(acyl_count(g)) for g in graphs])
 
 
 def train(model, graphs, targets, cfg: DemoConfig, report: Reporter, offset: int) -> None:
@@ -52,25 +56,28 @@ def run(cfg: DemoConfig, report: Reporter) -> Claim:
     train_graphs, train_y = dataset(TRAIN_GRAPHS, cfg.seed)
     test_graphs, test_y = dataset(TEST_GRAPHS, cfg.seed + 10_000)
     report.say(f"{TRAIN_GRAPHS} training / {TEST_GRAPHS} held-out molecules ({'/'.join(ATOMS)}, "
-               f"{'/'.join(BONDS)} bonds, 6-16 atoms); target: number of C=O double bonds, "
+               f"{'/'.join(BONDS)} bonds, 6-16 atoms); target: number of acyl groups O=C-X (X = N or O), "
                f"held-out mean {test_y.mean():.2f}, max {int(test_y.max())}")
     models = {
         "MPNN": MPNN(len(ATOMS), len(BONDS), hidden=HIDDEN).to(cfg.device),
+        "bag of bonds": BagOfBondsModel(len(ATOMS), len(BONDS), hidden=BOB_HIDDEN).to(cfg.device),
         "edge-blind": EdgeBlindModel(len(ATOMS), hidden=HIDDEN).to(cfg.device),
     }
-    report.start(total=2 * cfg.steps)
+    report.start(total=len(models) * cfg.steps)
     results = {}
     for k, (name, model) in enumerate(models.items()):
         report.say(f"training {name} ({sum(p.numel() for p in model.parameters())} parameters)")
         train(model, train_graphs, train_y, cfg, report, k * cfg.steps)
         results[name] = evaluate(model, test_graphs, test_y, cfg)
     for name, (mae, acc) in results.items():
-        report.say(f"  {name:<10}  held-out MAE {mae:.3f}   exact count {100 * acc:.1f}%")
+        report.say(f"  {name:<12}  held-out MAE {mae:.3f}   exact count {100 * acc:.1f}%")
 
-    mpnn_mae, blind_mae = results["MPNN"][0], results["edge-blind"][0]
-    threshold = blind_mae / RATIO
-    text = f"MPNN held-out MAE {mpnn_mae:.3f} <= edge-blind model {blind_mae:.3f} / {RATIO:g} = {threshold:.3f} (carbonyl count)"
-    return Claim(text=text, measured=mpnn_mae, threshold=threshold, reproduced=mpnn_mae <= threshold)
+    mpnn_mae, bonds_mae = results["MPNN"][0], results["bag of bonds"][0]
+    ratio = QUICK_RATIO if cfg.quick else RATIO
+    margin = bonds_mae / mpnn_mae if mpnn_mae > 0 else float("inf")
+    text = (f"acyl-group count, held-out MAE: bag of bonds {bonds_mae:.3f} is {margin:.1f}x the MPNN's {mpnn_mae:.3f} "
+            f"(>= {ratio:g}x; edge-blind {results['edge-blind'][0]:.3f})")
+    return Claim(text=text, measured=margin, threshold=ratio, reproduced=margin >= ratio)
 
 
 if __name__ == "__main__":

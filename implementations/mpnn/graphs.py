@@ -2,9 +2,12 @@
 
 Atoms are C, N or O (one-hot node features) with degree capped at their
 valence (4, 3, 2). A random spanning tree plus a few ring-closing bonds gives
-the skeleton; each bond is single or double (one-hot edge features). The
-target is the number of carbonyl groups, C=O double bonds: a property of
-bonds, which the atom types alone cannot tell.
+the skeleton; each bond is single or double (one-hot edge features). Two
+targets: the number of carbonyl groups, C=O double bonds (a property of single
+bonds, which the atom types alone cannot tell), and the number of acyl groups,
+O=C-X with X = N or O single-bonded to the carbonyl carbon (amides, esters,
+acids): a pattern of two bonds that share an atom, which a list of bonds cannot
+tell either.
 """
 
 from __future__ import annotations
@@ -75,6 +78,21 @@ def carbonyl_count(graph: Graph) -> int:
     """Number of C=O double bonds."""
     c, o = ATOMS.index("C"), ATOMS.index("O")
     return sum(1 for u, v, kind in graph.bonds if kind == 1 and {graph.atoms[u], graph.atoms[v]} == {c, o})
+
+
+def acyl_count(graph: Graph) -> int:
+    """Number of carbonyl carbons that also have a single bond to an N or an O (O=C-N, O=C-O)."""
+    c, n, o = (ATOMS.index(a) for a in ("C", "N", "O"))
+    double_o, single_x = set(), set()
+    for u, v, kind in graph.bonds:
+        for a, b in ((u, v), (v, u)):
+            if graph.atoms[a] != c:
+                continue
+            if kind == 1 and graph.atoms[b] == o:
+                double_o.add(a)
+            elif kind == 0 and graph.atoms[b] in (n, o):
+                single_x.add(a)
+    return len(double_o & single_x)
 
 
 def collate(graphs: list[Graph]) -> GraphBatch:
