@@ -170,3 +170,36 @@ def test_the_note_editor_notices_an_edit_made_elsewhere_and_keeps_both(make_app,
                                                                    "old and mine more!?."]
 
     asyncio.run(main())
+
+
+def test_the_open_note_editor_follows_or_asks_without_waiting_for_a_save(make_app, graph_dir, db_path):
+    tracker(graph_dir, db_path, "note", "backprop", "-m", "old")
+    [(uid,)] = rows(db_path, "SELECT uid FROM notes")
+
+    async def main():
+        app = make_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await loaded(pilot)
+            app.jump_to("backprop")
+            await wait_for(pilot, lambda: app.selected == "backprop")
+            await pilot.press("e")
+            await wait_for(pilot, lambda: isinstance(app.screen, NotesScreen))
+            editor_screen = app.screen
+            elsewhere(db_path, f"store.update_note({uid!r}, 'new from elsewhere')")
+            # nothing typed here: the editor follows the other window
+            await wait_for(pilot, lambda: editor_screen.editor.text == "new from elsewhere", timeout=10)
+            assert editor_screen.conflict is None
+            await pilot.press(*" and mine")
+            await wait_for(pilot, lambda: notes(db_path, "backprop") == ["new from elsewhere and mine"], timeout=5)
+            await pilot.press(*" unsaved")
+            elsewhere(db_path, f"store.update_note({uid!r}, 'edited again elsewhere')")
+            await wait_for(pilot, lambda: editor_screen.conflict is not None, timeout=10)  # asked at once
+            assert notes(db_path, "backprop") == ["edited again elsewhere"]
+            await pilot.press("ctrl+t")  # keep theirs
+            await settle(pilot)
+            assert editor_screen.editor.text == "edited again elsewhere" and editor_screen.conflict is None
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: not isinstance(app.screen, NotesScreen))
+            assert notes(db_path, "backprop") == ["edited again elsewhere"]
+
+    asyncio.run(main())

@@ -94,6 +94,35 @@ class NotesScreen(FooterOrder, Screen):
         self.editor.move_cursor(self.editor.document.end)
         if self._opened_with is not None:
             self.show_conflict(self._opened_with)
+        self.app.details_signal.subscribe(self, self._maybe_changed_elsewhere)
+
+    def _maybe_changed_elsewhere(self, _node_id: str) -> None:
+        """The database changed (the app's watch): if it was this note, follow it or ask, without waiting
+        for the next save to find out."""
+        note = self.note
+        if self.conflict is not None or note.uid is None or not self._save_lock.acquire(blocking=False):
+            return  # a save in flight settles it either way
+        conflict = None
+        try:
+            session = self.app.session
+            stored = next((n for n in session.store.notes(session.view.stored_ids(self.node_id))
+                           if n.uid == note.uid), None)
+            if stored is None or stored.updated_at == note.updated_at:
+                return
+            if self.editor.text == note.body:  # nothing typed since the last save: just show theirs
+                self.note = EditedNote(self.node_id, stored.uid, stored.body, stored.updated_at)
+                self.editor.text = stored.body
+                self.editor.move_cursor(self.editor.document.end)
+                self.app.notify("this note was changed elsewhere: the editor shows the new version",
+                                markup=False)
+            else:
+                conflict = NoteConflict(note.uid, self.editor.text, stored, note.updated_at)
+        except UserError as err:
+            self.app.report(err)
+        finally:
+            self._save_lock.release()
+        if conflict is not None:
+            self.show_conflict(conflict)
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         if event.text_area is not self.editor:
