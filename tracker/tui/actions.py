@@ -38,9 +38,16 @@ class NodeActions:
     def _title(self, node_id: str) -> str:
         return self.session.view.title(node_id)
 
+    def _shown_node(self) -> str | None:
+        """The highlighted node, or None with a word why (the palette's commands reach here from anywhere)."""
+        node_id = self.selected
+        if node_id is None and self.session.loaded:
+            self.warn("no node is highlighted here: pick one in the tree, next up or a learning path")
+        return node_id if node_id is not None and node_id in self.session.graph.nodes else None
+
     def action_mark(self, status: str) -> None:
-        node_id = self.selected  # read now: a highlight message still queued must not decide the row
-        if node_id is None or not self.session.loaded:
+        node_id = self._shown_node()  # read now: a highlight message still queued must not decide the row
+        if node_id is None:
             return
         if not self.session.markable(node_id):
             self.warn("a topic is tracked through its items: mark those instead")
@@ -92,8 +99,8 @@ class NodeActions:
         self.notify(f"undone: {title} is {self.session.status(mark.node_id)} again", markup=False)
 
     def action_open_link(self) -> None:
-        node_id = self.selected
-        if node_id is not None and self.session.loaded:
+        node_id = self._shown_node()
+        if node_id is not None:
             self.open_link(self.session.view.primary_url(node_id))
 
     def open_link(self, url: str | None) -> None:
@@ -121,8 +128,8 @@ class NodeActions:
                     severity="warning", timeout=8)
 
     def action_edit_notes(self) -> None:
-        node_id = self.selected
-        if node_id is None or node_id not in self.session.graph.nodes:
+        node_id = self._shown_node()
+        if node_id is None:
             return
         try:
             note = self.session.editable_note(node_id)
@@ -136,8 +143,8 @@ class NodeActions:
     def action_edit_external(self) -> None:
         """Edit the note in $VISUAL/$EDITOR, the app suspended meanwhile; a note changed elsewhere meanwhile
         opens the in-app editor with both versions."""
-        node_id = self.selected
-        if node_id is None or node_id not in self.session.graph.nodes:
+        node_id = self._shown_node()
+        if node_id is None:
             return
         from textual.app import SuspendNotSupported
 
@@ -161,8 +168,8 @@ class NodeActions:
             self.report(err)
 
     def action_learning_path(self) -> None:
-        node_id = self.selected
-        if node_id is None or node_id not in self.session.graph.nodes:
+        node_id = self._shown_node()
+        if node_id is None:
             return
         from .screens.learning_path import LearningPathScreen
 
