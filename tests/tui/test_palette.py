@@ -52,3 +52,27 @@ def test_palette_searches_authors_lists_commands_and_shows_titles_literally(make
             await wait_for(pilot, lambda: app.current_mode == "dashboard")
 
     asyncio.run(main())
+
+
+def test_palette_mark_acts_on_the_highlighted_node_and_only_where_one_is_shown(make_app, store):
+    from tests.tui.helpers import settle
+
+    async def main():
+        app = make_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await loaded(pilot)
+            app.jump_to("perceptron")
+            await wait_for(pilot, lambda: app.selected == "perceptron")
+            await search(pilot, "mark reading", "Mark reading")
+            await pilot.press("enter")
+            await settle(pilot)
+            assert store.statuses() == {"perceptron": "reading"}
+            await pilot.press("d")
+            await wait_for(pilot, lambda: app.current_mode == "dashboard")
+            await search(pilot, "mark read", "Mark read")
+            await pilot.press("enter")
+            await settle(pilot)
+            assert store.statuses() == {"perceptron": "reading"}  # the dashboard shows no node: nothing marked
+            assert any(n.message.startswith("no node is highlighted here") for n in app._notifications)
+
+    asyncio.run(main())
