@@ -74,7 +74,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command is None:
             return launch_tui(ctx)
-        return int(args.func(ctx) or 0)
+        if args.command == "run":  # a watcher that may run for hours keeps the collector
+            return int(args.func(ctx) or 0)
+        from ..gc_pause import gc_paused
+
+        with gc_paused():  # a short command: the collector would only re-scan the graph it just loaded
+            return int(args.func(ctx) or 0)
     except UserError as err:
         sys.stderr.write(f"tracker: {err}\n")
         return 1
