@@ -31,7 +31,7 @@ def gradient_reach(layer: Recurrent, xs: torch.Tensor) -> float:
 
 
 def train(layer: Recurrent, head: nn.Linear, steps: int, first_step: int,
-          generator: torch.Generator, device: torch.device, report: Reporter) -> None:
+          generator: torch.Generator, device: torch.device, report: Reporter, name: str) -> None:
     """Adam on cross-entropy of the class read out from h_T; progress steps continue from first_step."""
     params = list(layer.parameters()) + list(head.parameters())
     optimiser = torch.optim.Adam(params, lr=LR)
@@ -46,7 +46,7 @@ def train(layer: Recurrent, head: nn.Linear, steps: int, first_step: int,
         nn.utils.clip_grad_norm_(params, 1.0)
         optimiser.step()
         acc = (logits.argmax(1) == target).float().mean().item()
-        report.progress(first_step + step, loss=loss.item(), acc=acc)
+        report.progress(first_step + step, series=name, loss=loss.item(), acc=acc)
 
 
 @torch.no_grad()
@@ -56,7 +56,7 @@ def accuracy(layer: Recurrent, head: nn.Linear, xs: torch.Tensor, target: torch.
 
 def run(cfg: DemoConfig, report: Reporter) -> Claim:
     steps_each = cfg.steps
-    report.start(total=2 * steps_each)
+    report.start(total=2 * steps_each, series=["LSTM", "RNN"])
     data_gen = torch.Generator().manual_seed(cfg.seed)
     probe_xs, _ = first_symbol_batch(64, LENGTH, SYMBOLS, torch.Generator().manual_seed(cfg.seed + 1))
     test_xs, test_target = first_symbol_batch(1024, LENGTH, SYMBOLS, torch.Generator().manual_seed(cfg.seed + 2))
@@ -78,8 +78,8 @@ def run(cfg: DemoConfig, report: Reporter) -> Claim:
     # 2. Train both on "recall the first symbol after T steps".
     report.say(f"training on recall-the-first-of-{LENGTH}-symbols ({SYMBOLS} classes, chance {1 / SYMBOLS:.2f}):")
     lstm_head, rnn_head = nn.Linear(HIDDEN, SYMBOLS).to(cfg.device), nn.Linear(HIDDEN, SYMBOLS).to(cfg.device)
-    train(lstm, lstm_head, steps_each, 0, data_gen, cfg.device, report)
-    train(rnn, rnn_head, steps_each, steps_each, data_gen, cfg.device, report)
+    train(lstm, lstm_head, steps_each, 0, data_gen, cfg.device, report, "LSTM")
+    train(rnn, rnn_head, steps_each, steps_each, data_gen, cfg.device, report, "RNN")
     lstm_acc, rnn_acc = accuracy(lstm, lstm_head, test_xs, test_target), accuracy(rnn, rnn_head, test_xs, test_target)
     lstm_trained = gradient_reach(lstm, probe_xs)
     rnn_trained = gradient_reach(rnn, probe_xs)

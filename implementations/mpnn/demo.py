@@ -30,7 +30,7 @@ def dataset(count: int, seed: int):
     return graphs, torch.tensor([float(acyl_count(g)) for g in graphs])
 
 
-def train(model, graphs, targets, cfg: DemoConfig, report: Reporter, offset: int) -> None:
+def train(model, graphs, targets, cfg: DemoConfig, report: Reporter, offset: int, name: str) -> None:
     """Adam on the squared error, minibatches drawn with a seeded generator (same for both models)."""
     order = torch.Generator().manual_seed(cfg.seed)
     opt = torch.optim.Adam(model.parameters(), lr=LR)
@@ -42,7 +42,7 @@ def train(model, graphs, targets, cfg: DemoConfig, report: Reporter, offset: int
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
-        report.progress(offset + step, loss=loss.item())
+        report.progress(offset + step, series=name, loss=loss.item())
 
 
 @torch.no_grad()
@@ -63,11 +63,11 @@ def run(cfg: DemoConfig, report: Reporter) -> Claim:
         "bag of bonds": BagOfBondsModel(len(ATOMS), len(BONDS), hidden=BOB_HIDDEN).to(cfg.device),
         "edge-blind": EdgeBlindModel(len(ATOMS), hidden=HIDDEN).to(cfg.device),
     }
-    report.start(total=len(models) * cfg.steps)
+    report.start(total=len(models) * cfg.steps, series=list(models))
     results = {}
     for k, (name, model) in enumerate(models.items()):
         report.say(f"training {name} ({sum(p.numel() for p in model.parameters())} parameters)")
-        train(model, train_graphs, train_y, cfg, report, k * cfg.steps)
+        train(model, train_graphs, train_y, cfg, report, k * cfg.steps, name)
         results[name] = evaluate(model, test_graphs, test_y, cfg)
     for name, (mae, acc) in results.items():
         report.say(f"  {name:<12}  held-out MAE {mae:.3f}   exact count {100 * acc:.1f}%")

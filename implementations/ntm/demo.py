@@ -25,7 +25,7 @@ RATIO = 4.0                      # NTM must make at most 1/RATIO of the LSTM's e
 TRAIN_TOLERANCE = 0.25           # ... and at most this many bit errors per sequence on 1-5
 
 
-def train(model, cfg: DemoConfig, report: Reporter, offset: int) -> None:
+def train(model, cfg: DemoConfig, report: Reporter, offset: int, name: str) -> None:
     """Adam on the copy loss (output phase only), one random length per batch."""
     data = torch.Generator().manual_seed(cfg.seed)   # both models see the same batches
     opt = torch.optim.Adam(model.parameters(), lr=LR)
@@ -44,7 +44,7 @@ def train(model, cfg: DemoConfig, report: Reporter, offset: int) -> None:
         opt.step()
         decay.step()
         errors = bit_errors_per_sequence(logits.detach(), y).mean()
-        report.progress(offset + step, loss=loss.item(), bit_errors=errors.item())
+        report.progress(offset + step, series=name, loss=loss.item(), bit_errors=errors.item())
 
 
 @torch.no_grad()
@@ -76,12 +76,12 @@ def run(cfg: DemoConfig, report: Reporter) -> Claim:
     report.say(f"copy task: {BITS}-bit vectors, train lengths {TRAIN_LENGTHS.start}-{TRAIN_LENGTHS.stop - 1}, "
                f"test lengths {TEST_LENGTHS.start}-{TEST_LENGTHS.stop - 1}")
     report.say(f"NTM {count_parameters(ntm)} parameters, LSTM {count_parameters(lstm)} parameters")
-    report.start(total=2 * cfg.steps)
+    report.start(total=2 * cfg.steps, series=["NTM", "LSTM"])
 
     results = {}
     for offset, (name, model) in enumerate((("NTM", ntm), ("LSTM", lstm))):
         report.say(f"training {name}")
-        train(model, cfg, report, offset * cfg.steps)
+        train(model, cfg, report, offset * cfg.steps, name)
         results[name] = evaluate(model, cfg, [*TRAIN_LENGTHS, *TEST_LENGTHS])
 
     report.say("bit errors per sequence (of 4 x length bits):")

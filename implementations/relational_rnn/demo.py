@@ -31,7 +31,7 @@ def train(model, steps: int, gen: torch.Generator, device, report: Reporter, off
         loss.backward()
         optimizer.step()
         schedule.step()
-        report.progress(offset + step, **{f"{name}_loss": loss.item()})
+        report.progress(offset + step, series=name, loss=loss.item())
 
 
 def accuracy_by_n(model, x: torch.Tensor, y: torch.Tensor) -> tuple[float, list[float]]:
@@ -48,7 +48,7 @@ def run(cfg: DemoConfig, report: Reporter) -> Claim:
     test_x, test_y = test_x.to(cfg.device), test_y.to(cfg.device)
     rmc = RMCClassifier(input_size(K, DIM), K, num_slots=K, mem_size=mem_size).to(cfg.device)
     lstm = LSTMClassifier(input_size(K, DIM), K, hidden_size=lstm_hidden).to(cfg.device)
-    report.start(total=2 * cfg.steps)
+    report.start(total=2 * cfg.steps, series=["rmc", "lstm"])
     report.say(f"{K} vectors of dim {DIM}; {cfg.steps} Adam steps of batch {BATCH} each; "
                f"RMC ({K} slots x {mem_size}) {num_parameters(rmc)} parameters, "
                f"LSTM ({lstm_hidden} units) {num_parameters(lstm)} parameters")

@@ -41,7 +41,7 @@ def run(cfg: DemoConfig, report: Reporter) -> Claim:
     batches = source.sample(cfg.steps * BATCH, CONTEXT + 1, train_gen).view(cfg.steps, BATCH, CONTEXT + 1)
     held_out = source.sample(EVAL_WINDOWS, CONTEXT + 1, held_out_gen)
     l_inf = float(source.nll(held_out).mean())  # the source's own loss on exactly the held-out tokens
-    report.start(total=cfg.steps * len(widths))
+    report.start(total=cfg.steps * len(widths), series=[f"width {w}" for w in widths])
     report.say(f"source: order-{k} Markov, {VOCAB} tokens, exact entropy rate H = {source.entropy_rate():.4f} nats; "
                f"on the {held_out[:, k:].numel()} held-out tokens: unigram-optimal {float(source.nll(held_out, 0).mean()):.4f}, "
                f"bigram-optimal {float(source.nll(held_out, 1).mean()):.4f}, source itself (L_inf) {l_inf:.4f}")
@@ -54,7 +54,8 @@ def run(cfg: DemoConfig, report: Reporter) -> Claim:
         torch.manual_seed(cfg.seed * 1000 + width)
         model = TinyLM(LMConfig(VOCAB, CONTEXT, width, N_LAYER, N_HEAD)).to(cfg.device)
         offset = i * cfg.steps
-        train(model, batches, LR, lambda step, loss: report.progress(offset + step + 1, loss=loss))
+        train(model, batches, LR,
+              lambda step, loss: report.progress(offset + step + 1, series=f"width {width}", loss=loss))
         loss = float(held_out_loss(model, held_out, k).mean())
         n = kaplan_n(N_LAYER, width, width, 4 * width)
         assert n == count_non_embedding(model)

@@ -54,7 +54,7 @@ def sorted_order(inputs: torch.Tensor, valid: torch.Tensor) -> torch.Tensor:
 PTR_NET = "Ptr-Net (LSTM reads in order)"
 
 
-def train(model, steps: int, s: TaskSetup, cfg: DemoConfig, report: Reporter, offset: int) -> None:
+def train(model, steps: int, s: TaskSetup, cfg: DemoConfig, report: Reporter, offset: int, name: str) -> None:
     """Adam with cosine decay on freshly sampled sets in random order (the same sets for every model)."""
     gen = torch.Generator().manual_seed(cfg.seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=s.lr)
@@ -67,7 +67,7 @@ def train(model, steps: int, s: TaskSetup, cfg: DemoConfig, report: Reporter, of
         torch.nn.utils.clip_grad_norm_(model.parameters(), 2.0)
         optimizer.step()
         schedule.step()
-        report.progress(offset + step, loss=loss.item())
+        report.progress(offset + step, series=name, loss=loss.item())
 
 
 @torch.no_grad()
@@ -89,13 +89,13 @@ def run(cfg: DemoConfig, report: Reporter) -> Claim:
     claimed = f"read-process-write, T={s.process_steps[-1]}"
     report.say(f"sorting sets of {s.lengths[0]}-{s.lengths[1]} numbers presented in random order; "
                f"{cfg.steps} Adam steps per model on the same sets, {s.n_test} held-out sets")
-    report.start(total=len(builders) * cfg.steps)
+    report.start(total=len(builders) * cfg.steps, series=list(builders))
     test_sets = sample(torch.Generator().manual_seed(cfg.seed + 1), s.n_test, s.lengths)
     results, models = {}, {}
     for index, (name, build) in enumerate(builders.items()):
         torch.manual_seed(cfg.seed)
         model = build().to(cfg.device)
-        train(model, cfg.steps, s, cfg, report, index * cfg.steps)
+        train(model, cfg.steps, s, cfg, report, index * cfg.steps, name)
         results[name], models[name] = evaluate(model, test_sets, cfg.device), model
     report.say(f"  {'model':<32}{'exact match':>12}{'NLL/pointer':>13}")
     for name, (acc, nll) in results.items():
