@@ -7,8 +7,10 @@ runner launches (on Linux) in a new session. It
   descendant orphaned by its parent, even one that called ``setsid()`` to
   leave the process group, is re-parented to the supervisor and still found
   by walking ``/proc`` from here;
-- asks for SIGTERM when the runner dies (``PR_SET_PDEATHSIG``), so even a
-  ``kill -9`` of ``tracker run`` or of the TUI takes the demo with it;
+- asks for SIGTERM when the runner's thread that started it ends
+  (``PR_SET_PDEATHSIG``; the runner streams the run in that thread to the
+  end), so even a ``kill -9`` of ``tracker run`` or of the TUI takes the demo
+  with it;
 - runs COMMAND, and when it exits (or when the supervisor is told to stop)
   kills every remaining descendant, SIGTERM first and SIGKILL after a grace,
   then exits with COMMAND's own status (or dies of the same signal).
