@@ -242,3 +242,15 @@ def test_the_first_command_after_an_import_uses_the_graph_the_import_built(cli, 
     monkeypatch.setattr(loader, "load_graph", lambda *a, **k: pytest.fail("rebuilt the graph after an import"))
     code, out, _ = cli("list", "--graph-data", str(empty), "--json")
     assert code == 0 and "Attention is all you need" in {n["title"] for n in json.loads(out)}
+
+
+def test_two_files_with_one_list_id_in_one_import_are_not_silently_merged(cli, tmp_path, isolated_user_data):
+    empty = tmp_path / "shipped"
+    empty.mkdir()
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    first = write_list(tmp_path / "one" / "notes.md", "[First List Entry Here](https://example.org/1)")
+    second = write_list(tmp_path / "two" / "notes.md", "[Second List Entry Here](https://example.org/2)")
+    code, _, err = cli("import", str(first), str(second), "--graph-data", str(empty))
+    assert code == 1 and "has the same list id 'notes'" in err
+    assert "First List Entry Here" in (isolated_user_data / "lists" / "notes.yaml").read_text()

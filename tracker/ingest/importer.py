@@ -132,6 +132,9 @@ def plan_import(files: list[Path], target_dir: Path, base_dirs: list[Path], fact
             report.refused = (f"refusing to replace {out}: this import keeps {previous_count - len(report.lost)} of its "
                               f"{previous_count} entries and would drop {len(report.lost)} ({shown}); "
                               f"pass --replace to replace it anyway")
+        if out in staged:
+            report.refused = (f"not importing {path}: {staged[out][2].file} in this import has the same list id "
+                              f"{parsed.list_id!r}, and both would write {out}; rename one")
         reports.append(report)
         if not report.refused:
             staged[out] = (layer, layer_yaml(layer), parsed, trace, report)
