@@ -14,7 +14,8 @@ import sys
 import time
 from pathlib import Path
 
-MODULES = ["bench_cli", "bench_graph", "bench_import", "bench_store", "bench_tui", "bench_impls", "bench_suite"]
+MODULES = ["bench_cli", "bench_graph", "bench_import", "bench_store", "bench_runs", "bench_tui", "bench_impls",
+           "bench_suite"]
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
