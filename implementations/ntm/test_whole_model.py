@@ -111,3 +111,23 @@ def test_copy_task_recall_phase_follows_the_delimiter() -> None:
     logits = torch.arange(9.0)[:, None, None].expand(9, 1, 2)
     assert output_phase(logits, 4)[:, 0, 0].tolist() == [5.0, 6.0, 7.0, 8.0]  # steps L+1..2L
     assert x[5:].abs().sum() == 0  # the model sees nothing while it recalls
+
+
+def test_controller_forget_gate_starts_open_on_its_own_slice() -> None:
+    # Read b_f through the cell's behaviour, whatever its weight layout: with zero weights and h = x = 0,
+    # c' = sigma(b_f) c + sigma(b_i) tanh(b_g), so two values of c give sigma(b_f) exactly.
+    torch.manual_seed(0)
+    model = NTM(4, 3, hidden_size=16, memory_rows=N, memory_width=M).double()
+    cell = model.controller
+    with torch.no_grad():
+        for p in cell.parameters():
+            if p.dim() == 2:
+                p.zero_()
+    x, h = torch.zeros(1, 4 + M, dtype=D), torch.zeros(1, 16, dtype=D)
+    c_big = cell(x, (h, torch.full((1, 16), 10.0, dtype=D)))[1]
+    c_zero = cell(x, (h, torch.zeros(1, 16, dtype=D)))[1]
+    b_f = torch.logit((c_big - c_zero) / 10.0)
+    # The forget bias is 1 (remember by default), give or take the layer's small initial draw (|b| < 0.5);
+    # on the input or candidate slice instead, b_f would be that small draw alone.
+    assert ((b_f - 1.0).abs() < 0.5).all()
+
