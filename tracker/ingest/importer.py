@@ -121,12 +121,13 @@ def plan_import(files: list[Path], target_dir: Path, base_dirs: list[Path], fact
             continue
         out = target_dir / f"{parsed.list_id}.yaml"
         trace: list[EntryTrace] = []
-        layer = build_layer(parsed, facts_only=facts_only, previous=out, trace=trace)
+        previous = read_previous(out)
+        layer = build_layer(parsed, facts_only=facts_only, previous=previous, trace=trace)
         report = ListReport(parsed.file, parsed.list_id, str(out), topics=len(parsed.topics),
                             checked=sum(1 for i in parsed.items if i.checked))
         report.warnings += [str(w) for w in parsed.warnings]
-        report.lost = _lost(out, layer)
-        previous_count = len(read_previous(out).items)
+        report.lost = _lost(previous, layer)
+        previous_count = len(previous.items)
         if report.lost and len(report.lost) * 2 > previous_count and not replace:
             shown = ", ".join(repr(t) for t in report.lost[:5]) + (", ..." if len(report.lost) > 5 else "")
             report.refused = (f"refusing to replace {out}: this import keeps {previous_count - len(report.lost)} of its "
@@ -173,8 +174,7 @@ def plan_import(files: list[Path], target_dir: Path, base_dirs: list[Path], fact
     return plan
 
 
-def _lost(out: Path, layer: dict) -> list[str]:
-    previous = read_previous(out)
+def _lost(previous, layer: dict) -> list[str]:
     if not previous.items:
         return []
     kept = set()

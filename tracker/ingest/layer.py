@@ -23,6 +23,8 @@ from pathlib import Path
 import yaml
 
 from ..gc_pause import gc_paused
+from ..graph.layer_cache import read_layer_cached
+from ..graph.problems import GraphError
 from ..text import clean
 from ..graph.identity import (ID_KINDS, ids_of_url, is_placeholder_url, is_specific_title, kind_family,
                               normalize_title, normalize_url, record_ids, slugify, strong_keys)
@@ -99,15 +101,30 @@ class _Previous:
     items: dict[str, str] = field(default_factory=dict)  # id -> title of every entry node
 
 
+_PREVIOUS_FIELDS = ("id", "kind", "title", "old_ids", "aliases", "resource_of", "url", "placeholder_url",
+                    "derived_title", *ID_KINDS)
+
+
+def _previous_nodes(path: Path) -> list:
+    """The previous layer's nodes as dicts: its validated form when cached (an earlier import left it), else the
+    raw YAML, so even a hand-broken layer still hands its ids on."""
+    try:
+        layer = read_layer_cached(path)
+        return [{f: getattr(n, f) for f in _PREVIOUS_FIELDS} for n in layer.nodes]
+    except GraphError:
+        pass
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader) or {}
+    except (yaml.YAMLError, OSError, UnicodeDecodeError):
+        return []
+    return data.get("nodes", []) if isinstance(data, dict) and isinstance(data.get("nodes"), list) else []
+
+
 def read_previous(path: Path | None) -> _Previous:
     prev = _Previous()
     if path is None or not path.is_file():
         return prev
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader) or {}
-    except (yaml.YAMLError, OSError, UnicodeDecodeError):
-        return prev
-    for node in data.get("nodes", []) if isinstance(data, dict) else []:
+    for node in _previous_nodes(path):
         if not isinstance(node, dict) or not isinstance(node.get("id"), str) or node.get("resource_of"):
             continue
         node_id = node["id"]
@@ -366,10 +383,12 @@ def _add_related(node: dict, target_id: str) -> None:
 
 
 @gc_paused()
-def build_layer(parsed: ParsedList, facts_only: bool = False, previous: Path | None = None,
+def build_layer(parsed: ParsedList, facts_only: bool = False, previous: Path | _Previous | None = None,
                 trace: list[EntryTrace] | None = None) -> dict:
-    """The YAML-ready dict for one list (see ``tracker.graph.schema``); ``trace`` collects what each entry became."""
-    builder = _LayerBuilder(parsed, facts_only, read_previous(previous))
+    """The YAML-ready dict for one list (see ``tracker.graph.schema``); ``trace`` collects what each entry became.
+
+    ``previous`` is the list's last layer (its path, or ``read_previous`` of it): ids carry forward from it."""
+    builder = _LayerBuilder(parsed, facts_only, previous if isinstance(previous, _Previous) else read_previous(previous))
     builder.topics()
     builder.entries()
     if trace is not None:
