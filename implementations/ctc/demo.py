@@ -7,6 +7,7 @@ import random
 import torch
 
 from implementations._common.demo import Claim, DemoConfig, main
+from implementations._common.params import count_parameters
 from implementations._common.schedules import cosine_after_hold
 from tracker.demo_protocol import Reporter
 
@@ -36,7 +37,7 @@ def run(cfg: DemoConfig, report: Reporter) -> Claim:
     rng, noise = random.Random(cfg.seed), torch.Generator().manual_seed(cfg.seed)
     report.say(f"{speech.symbols} symbols, utterances of {speech.min_symbols}-{speech.max_symbols} symbols, "
                f"{speech.min_frames}-{speech.max_frames} frames each, noise sd {speech.noise}; "
-               f"model {sum(p.numel() for p in model.parameters())} parameters")
+               f"model {count_parameters(model)} parameters")
     report.start(total=cfg.steps)
     for step in range(1, cfg.steps + 1):
         x, lengths, targets, target_lengths = (t.to(cfg.device) for t in batch(speech, blocks, BATCH, rng, noise))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 
 from implementations._common.demo import Claim, DemoConfig, main
+from implementations._common.params import count_parameters
 from tracker.demo_protocol import Reporter
 
 from .data import mode_centres, mode_coverage, sample_mixture
@@ -42,7 +43,7 @@ def run(cfg: DemoConfig, report: Reporter) -> Claim:
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, cfg.steps)
     report.start(total=cfg.steps)
-    report.say(f"T={T}, linear betas {BETA_1}..{BETA_T}, {sum(p.numel() for p in model.parameters())} parameters")
+    report.say(f"T={T}, linear betas {BETA_1}..{BETA_T}, {count_parameters(model)} parameters")
     smoothed = None
     for step in range(1, cfg.steps + 1):
         x0 = sample_mixture(256, gen, std=STD).to(cfg.device)

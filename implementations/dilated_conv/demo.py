@@ -6,6 +6,7 @@ import torch
 import torch.nn.functional as F
 
 from implementations._common.demo import Claim, DemoConfig, main
+from implementations._common.params import count_parameters
 from tracker.demo_protocol import Reporter
 
 from .model import DEMO_DILATIONS, DenseLabeller, receptive_field
@@ -40,7 +41,7 @@ def run(cfg: DemoConfig, report: Reporter) -> Claim:
     for name, dilations in (("dilated", DEMO_DILATIONS), ("undilated", plain_dilations)):
         torch.manual_seed(cfg.seed)   # identical initial weights (the 1x1 layers are the only random ones)
         models[name] = DenseLabeller(CLASSES, CLASSES, CHANNELS, dilations).to(cfg.device)
-    n_params = {name: sum(p.numel() for p in m.parameters()) for name, m in models.items()}
+    n_params = {name: count_parameters(m) for name, m in models.items()}
     report.say(f"{SIZE}x{SIZE} images, 2-4 markers of {CLASSES} classes; label = class of the nearest marker")
     report.say(f"dilated {DEMO_DILATIONS}: receptive field {receptive_field(DEMO_DILATIONS)}x{receptive_field(DEMO_DILATIONS)}, "
                f"undilated: {receptive_field(plain_dilations)}x{receptive_field(plain_dilations)}; "

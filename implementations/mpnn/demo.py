@@ -8,6 +8,7 @@ import random
 import torch
 
 from implementations._common.demo import Claim, DemoConfig, main
+from implementations._common.params import count_parameters
 from tracker.demo_protocol import Reporter
 
 from .baselines import BagOfBondsModel
@@ -66,7 +67,7 @@ def run(cfg: DemoConfig, report: Reporter) -> Claim:
     report.start(total=len(models) * cfg.steps, series=list(models))
     results = {}
     for k, (name, model) in enumerate(models.items()):
-        report.say(f"training {name} ({sum(p.numel() for p in model.parameters())} parameters)")
+        report.say(f"training {name} ({count_parameters(model)} parameters)")
         train(model, train_graphs, train_y, cfg, report, k * cfg.steps, name)
         results[name] = evaluate(model, test_graphs, test_y, cfg)
     for name, (mae, acc) in results.items():
