@@ -74,3 +74,17 @@ def test_teacher_forced_logits_equal_the_papers_equations(attention: bool) -> No
         assert alpha.shape == (2, 4, 5) and bool((alpha[1, :, 3:] == 0).all())
     else:
         assert alpha is None
+
+
+@pytest.mark.parametrize("quick", [True, False])
+def test_test_sentences_are_longer_than_every_training_sentence(quick: bool) -> None:
+    from implementations.bahdanau_attention.demo import EOS, PAD, ToyTranslation, task_setup
+
+    s = task_setup(quick)
+    assert s.longer_buckets[0][0] == s.train_lengths[1] + 1                  # no overlap with training lengths
+    assert all(a[1] + 1 == b[0] for a, b in zip(s.longer_buckets, s.longer_buckets[1:]))
+    task = ToyTranslation(s.n_symbols, torch.Generator().manual_seed(0))
+    lo, hi = s.longer_buckets[0]
+    src, _, _ = task.sample(torch.Generator().manual_seed(1), 200, (lo, hi))
+    words = ((src != PAD) & (src != EOS)).sum(1)
+    assert int(words.min()) == lo and int(words.max()) == hi
