@@ -15,7 +15,7 @@ import torch
 from torch import nn
 from torch.testing import assert_close
 
-from implementations.transformer.demo import reverse_targets, sequence_codes
+from implementations.transformer.demo import exact_match, reverse_targets, sequence_codes
 from implementations.transformer.model import Transformer, TransformerConfig
 
 CFG = TransformerConfig(vocab_size=11, d_model=8, n_heads=2, d_ff=12, n_layers=2, dropout=0.0, max_len=8)
@@ -128,3 +128,9 @@ def test_sequence_codes_tell_every_padded_string_apart() -> None:
     strings = torch.cartesian_prod(*[torch.arange(base)] * 3)
     codes = sequence_codes(strings, base)
     assert codes.unique().numel() == strings.size(0) == base**3
+
+
+def test_exact_match_needs_every_symbol_and_the_eos_and_ignores_what_follows() -> None:
+    tgt_out = torch.tensor([[5, 4, 2, 0], [5, 4, 2, 0], [5, 4, 2, 0], [7, 2, 0, 0]])
+    pred = torch.tensor([[5, 4, 2, 9], [5, 4, 9, 0], [5, 3, 2, 0], [7, 2, 2, 2]])
+    assert exact_match(pred, tgt_out).tolist() == [True, False, False, True]
