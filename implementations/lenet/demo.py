@@ -1,4 +1,9 @@
-"""Demo: the 1989 zip-code net and LeNet-5, with im2col convolutions, each pass 95% on held-out digits."""
+"""Demo: LeNet-5 against the classifiers the 1998 paper compares it with, on digits placed anywhere in the field.
+
+The comparison of Sec. III-C (Fig. 9) in miniature: LeNet-5, a fully connected
+net of the same 60,000 parameters, a linear classifier and 1-nearest-neighbour,
+all on the same split of shifted digits, where weight sharing is what matters.
+"""
 
 from __future__ import annotations
 
@@ -9,16 +14,25 @@ from implementations._common.demo import Claim, DemoConfig, main
 from implementations._common.optim import MomentumSGD
 from tracker.demo_protocol import Reporter
 
-from .data import lenet5_data, zipcode_data
-from .model import LeNet5, ZipCodeNet, map_loss, zipcode_loss
+from .baselines import FullyConnectedNet, LinearClassifier, cross_entropy, nearest_neighbour_accuracy
+from .data import shifted_digit_split
+from .model import LeNet5, map_loss
 
-TARGET = 0.95
-# (network, data, loss, learning rate, batch size); SGD with momentum stands in for
-# the papers' stochastic diagonal Levenberg-Marquardt updates.
+FIELD, DIGIT, PAD = 22, 16, 5  # a 16x16 digit anywhere in a 22x22 field (offsets 0-6 px), padded to 32x32
+PIXELS = (FIELD + 2 * PAD) ** 2
+MARGIN = 0.03        # claim: LeNet-5's held-out accuracy beats the best baseline's by at least this
+QUICK_MARGIN = 0.0   # --quick: 600 steps each (LeNet-5 at lr 0.005), it must still beat the trained baselines
+QUICK_LENET_LR = 0.005
+# (model, loss, learning rate); batch 16 and the same steps for all. SGD with momentum stands in for
+# the paper's stochastic diagonal Levenberg-Marquardt. The baselines' rates are the best of
+# 0.01 / 0.03 / 0.1 on seed 0 (in their favour: picked on the test split).
 SETUPS = {
-    "zip-code net (1989)": (ZipCodeNet, zipcode_data, zipcode_loss, 0.01, 32),
-    "LeNet-5 (1998)": (LeNet5, lenet5_data, map_loss, 0.003, 16),
+    "LeNet-5": (LeNet5, map_loss, 0.003),
+    "fully connected, 60k parameters": (lambda: FullyConnectedNet(PIXELS, FullyConnectedNet.width_for(PIXELS, 60_000)),
+                                        cross_entropy, 0.03),
+    "linear classifier": (lambda: LinearClassifier(PIXELS), cross_entropy, 0.03),
 }
+BATCH = 16
 
 
 def batches(n: int, batch: int, steps: int, generator: torch.Generator):
@@ -56,22 +70,34 @@ def train(net: nn.Module, data, loss_fn, lr: float, batch: int, cfg: DemoConfig,
 def run(cfg: DemoConfig, report: Reporter) -> Claim:
     generator = torch.Generator().manual_seed(cfg.seed)
     report.start(total=len(SETUPS) * cfg.steps)
+    data = shifted_digit_split(FIELD, DIGIT, PAD)
+    report.say(f"{len(data[1])} train / {len(data[3])} test digits, each {DIGIT}x{DIGIT} at a random offset "
+               f"(0-{FIELD - DIGIT} px) of a {FIELD}x{FIELD} field, padded to {FIELD + 2 * PAD}x{FIELD + 2 * PAD}")
     results = {}
-    for k, (name, (make_net, make_data, loss_fn, lr, batch)) in enumerate(SETUPS.items()):
+    for k, (name, (make_net, loss_fn, lr)) in enumerate(SETUPS.items()):
+        if cfg.quick and name == "LeNet-5":
+            lr = QUICK_LENET_LR
         net = make_net().to(cfg.device)
-        data = make_data()
         params = sum(net.free_parameters().values())
-        report.say(f"training {name}: {params:,} free parameters, {len(data[1])} train / {len(data[3])} test digits")
-        results[name] = train(net, data, loss_fn, lr, batch, cfg, report, k * cfg.steps + 1, generator)
-        report.say(f"{name}: held-out accuracy {results[name]:.1%}")
+        results[name] = train(net, data, loss_fn, lr, BATCH, cfg, report, k * cfg.steps + 1, generator)
+        report.say(f"{name}: {params:,} free parameters, held-out accuracy {results[name]:.1%}")
+    nearest = nearest_neighbour_accuracy(*data)
+    report.say(f"1-nearest-neighbour (pixels, Euclidean): held-out accuracy {nearest:.1%}"
+               + ("  (quick: not counted; the short runs are compared with each other only)" if cfg.quick else ""))
+    if not cfg.quick:
+        results["1-nearest-neighbour"] = nearest
 
-    worst = min(results.values())
-    shown = ", ".join(f"{name} {acc:.1%}" for name, acc in results.items())
+    lenet = results.pop("LeNet-5")
+    best = max(results, key=results.get)
+    margin = lenet - results[best]
+    required = QUICK_MARGIN if cfg.quick else MARGIN
     return Claim(
-        text=f"held-out accuracy {shown}; lowest {worst:.1%} >= {TARGET:.0%}",
-        measured=worst,
-        threshold=TARGET,
-        reproduced=worst >= TARGET,
+        text=f"shifted digits, held-out accuracy: LeNet-5 {lenet:.1%}, best baseline {best} {results[best]:.1%}, "
+             f"margin {100 * margin:.1f} points (>= {100 * required:.0f}); "
+             + ", ".join(f"{name} {acc:.1%}" for name, acc in results.items() if name != best),
+        measured=margin,
+        threshold=required,
+        reproduced=margin > required if cfg.quick else margin >= required,
     )
 
 
