@@ -22,7 +22,9 @@ def source(tmp_path):
         store.add_note("attention", "# Key idea\nsoftmax(QK^T)V — ünïcode kept")
         store.add_note("gone-node", "an orphan's note survives backups")
         run = store.start_run("lstm-paper", "lstm", "test", claim="copies sequences")
-        store.finish_run(run, outcome="passed", exit_code=0, metrics={"acc": 0.99})
+        store.finish_run(run, outcome="passed", exit_code=0, metrics={"acc": 0.99},
+                         curves={"loss": [[1, 2.5], [2, 1.25]]}, figures={"measured": 0.97, "threshold": 0.9},
+                         tests={"passed": 12, "skipped": 1})
         yield store
 
 
@@ -39,6 +41,9 @@ def test_backup_file_is_versioned_json_with_everything(source, tmp_path):
     assert [p["node_id"] for p in data["progress"]] == ["attention", "resnet"]
     assert data["progress"][0]["finished_at"] == (T0 + timedelta(days=1)).isoformat()
     assert data["runs"][0]["metrics"] == {"acc": 0.99}
+    run = data["runs"][0]
+    assert (run["measured"], run["threshold"], run["tests"]) == (0.97, 0.9, {"passed": 12, "skipped": 1})
+    assert run["curves"] == {"loss": [[1, 2.5], [2, 1.25]]} and "pid" not in run and "host" not in run
     assert "ünïcode" in path.read_text(encoding="utf-8")
     assert sorted(p.name for p in tmp_path.iterdir() if "backup" in p.name) == ["backup.json"]
 

@@ -30,25 +30,32 @@ import sqlalchemy as sa
 
 from .api import Store, move_records
 from .engine import SCHEMA_HEAD
-from .tables import Note, Progress, Run, StatusChange, utcnow
+from .tables import Note, Progress, ReviewCard, ReviewEntry, ReviewSkipKind, Run, StatusChange, utcnow
 from .vocabulary import StoreError
 
 FORMAT = "tracker-backup"
-VERSION = 1
+VERSION = 2  # 2 added the review sections; version 1 files still restore
 # Seconds to pause inside the restore transaction, after every row is written
 # and before the commit; lets the crash-safety test kill a writer mid-transaction.
 PAUSE_ENV = "TRACKER_DEBUG_RESTORE_PAUSE"
 
-TABLES = {"progress": Progress, "history": StatusChange, "notes": Note, "runs": Run}
-TIME_FIELDS = {"started_at", "finished_at", "updated_at", "at", "undone_at", "created_at", "ended_at"}
+TABLES = {"progress": Progress, "history": StatusChange, "notes": Note, "runs": Run,
+          "review_cards": ReviewCard, "review_log": ReviewEntry, "review_skip_kinds": ReviewSkipKind}
+TIME_FIELDS = {"started_at", "finished_at", "updated_at", "at", "undone_at", "created_at", "ended_at",
+               "due", "last_review", "added_at", "reviewed_at"}
 FIELDS = {
     "progress": ("node_id", "status", "started_at", "finished_at", "updated_at"),
     "history": ("node_id", "at", "from_status", "to_status", "is_undo", "undone_at"),
     "notes": ("uid", "node_id", "body", "created_at", "updated_at"),
     "runs": ("node_id", "slug", "kind", "started_at", "ended_at", "exit_code", "outcome", "metrics",
-             "claim", "verdict", "output_tail"),
+             "claim", "verdict", "output_tail", "measured", "threshold", "curves", "tests"),  # not pid/host: local
+    "review_cards": ("node_id", "active", "state", "step", "stability", "difficulty", "due", "last_review",
+                     "added_at", "updated_at"),
+    "review_log": ("uid", "node_id", "rating", "reviewed_at", "duration_ms", "undoes"),
+    "review_skip_kinds": ("kind", "updated_at"),
 }
-RAW_FIELDS = TIME_FIELDS | {"metrics", "is_undo"}  # read as stored: a value that does not parse is still backed up
+ORDER = {"progress": "node_id", "review_cards": "node_id", "review_skip_kinds": "kind"}  # others: by id
+RAW_FIELDS = TIME_FIELDS | {"metrics", "is_undo", "active"}  # read as stored: a value that does not parse is still backed up
 
 
 @dataclass
@@ -109,7 +116,7 @@ def to_record(names: tuple[str, ...], row) -> dict[str, Any]:
             value = stored_time_json(value)
         elif name == "metrics":
             value = stored_json(value)
-        elif name == "is_undo" and value in (0, 1):
+        elif name in ("is_undo", "active") and value in (0, 1):
             value = bool(value)
         elif isinstance(value, bytes):
             value = value.decode("utf-8", "replace")
@@ -123,7 +130,7 @@ def dump(store: Store) -> dict[str, Any]:
                             "created_at": utcnow().isoformat()}
     with store.session() as s:
         for name, table in TABLES.items():
-            order = table.node_id if name == "progress" else table.id
+            order = getattr(table, ORDER.get(name, "id"))
             rows = s.execute(sa.select(*raw_columns(table, FIELDS[name])).order_by(order))
             data[name] = [to_record(FIELDS[name], row) for row in rows]
     return data
@@ -228,6 +235,7 @@ def restore(store: Store, data: dict[str, list[dict[str, Any]]]) -> RestoreRepor
                         report.counts["history"])
         _restore_notes(s, data["notes"], report.counts["notes"])
         _restore_by_key(s, Run, ("slug", "kind", "node_id", "started_at"), data["runs"], report.counts["runs"])
+        _restore_reviews(s, data, report.counts)
         _pause_for_tests()
     return report
 
@@ -345,6 +353,49 @@ def _restore_by_key(s, table, key: tuple[str, ...], rows: list[dict], counts: Co
         counts["added"] += 1
     if new:
         s.execute(sa.insert(table), new)
+
+
+def _restore_reviews(s, data: dict[str, list[dict]], counts: dict[str, Counter]) -> None:
+    """Cards by node (the newer ``active`` wins, the earlier ``added_at`` stays), logs by uid, then replay.
+
+    A card's schedule is never taken from the file: every card that gained a
+    log row or changed is replayed through fsrs from the merged log, so the
+    result is the same whichever side a rating was made on.
+    """
+    from ..review.cards import replay_node
+
+    touched = set()
+    cards = {r.node_id: r for r in s.execute(sa.select(ReviewCard.node_id, ReviewCard.added_at,
+                                                        ReviewCard.updated_at))}
+    for row in data.get("review_cards", []):
+        node_id, have = row["node_id"], cards.get(row["node_id"])
+        if node_id in touched:
+            continue
+        if have is None:
+            s.execute(sa.insert(ReviewCard), [row])
+            counts["review_cards"]["added"] += 1
+            touched.add(node_id)
+            continue
+        verdict = _compare(have.updated_at, row["updated_at"])
+        counts["review_cards"][verdict] += 1
+        values = {}
+        if verdict == "updated":
+            values.update(active=row["active"], updated_at=row["updated_at"])
+        if row["added_at"] < have.added_at:
+            values["added_at"] = row["added_at"]
+        if values:
+            s.execute(sa.update(ReviewCard).where(ReviewCard.node_id == node_id).values(**values))
+            touched.add(node_id)
+    known = set(s.execute(sa.select(ReviewEntry.uid)).scalars())
+    _restore_by_key(s, ReviewEntry, ("uid",), data.get("review_log", []), counts["review_log"])
+    touched.update(r["node_id"] for r in data.get("review_log", []) if r["uid"] not in known)
+    _restore_by_key(s, ReviewSkipKind, ("kind",), data.get("review_skip_kinds", []), counts["review_skip_kinds"])
+    s.flush()
+    conn = s.connection()
+    for node_id in sorted(touched):
+        card = conn.execute(sa.select(ReviewCard.updated_at).where(ReviewCard.node_id == node_id)).first()
+        if card is not None:
+            replay_node(conn, node_id, card.updated_at)
 
 
 def _pause_for_tests() -> None:

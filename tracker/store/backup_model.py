@@ -15,6 +15,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, S
 
 from .vocabulary import RUN_KINDS, RUN_OUTCOMES, STATUSES
 
+FiniteFloat = Annotated[float, Field(allow_inf_nan=False, strict=False)]  # ints are fine; NaN and inf are not
+Point = Annotated[list[FiniteFloat], Field(min_length=2, max_length=2)]  # [step, value]
+
 
 def _utc(text: str) -> datetime:
     try:
@@ -82,6 +85,10 @@ class RunRecord(_Record):
     claim: Optional[StrictStr] = None
     verdict: Optional[StrictStr] = None
     output_tail: Optional[StrictStr] = None
+    measured: Optional[FiniteFloat] = None
+    threshold: Optional[FiniteFloat] = None
+    curves: Optional[dict[StrictStr, list[Point]]] = None  # label -> [[step, value], ...]
+    tests: Optional[dict[StrictStr, StrictInt]] = None  # outcome -> count
 
 
 class Backup(_Record):
