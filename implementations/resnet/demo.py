@@ -7,6 +7,7 @@ import torch
 import torch.nn.functional as F
 
 from implementations._common.demo import Claim, DemoConfig, main
+from implementations._common.optim import MomentumSGD
 from tracker.demo_protocol import Reporter
 
 from .model import CifarResNet, count_parameters
@@ -34,21 +35,15 @@ def train(n: int, kind: str, x: torch.Tensor, y: torch.Tensor, cfg: DemoConfig, 
     """SGD with momentum and weight decay; returns the training loss on all digits at the end (eval mode)."""
     torch.manual_seed(cfg.seed)
     net = CifarResNet(n, WIDTH, in_channels=1, kind=kind).to(cfg.device)
-    params = list(net.parameters())
-    velocity = [torch.zeros_like(p) for p in params]
+    opt = MomentumSGD(net.parameters(), lr=LR, momentum=MOMENTUM, weight_decay=WEIGHT_DECAY)
     generator = torch.Generator().manual_seed(cfg.seed)  # same mini-batches for every network
     for i in range(cfg.steps):
         idx = torch.randint(0, len(y), (BATCH,), generator=generator).to(cfg.device)
         logits = net(x[idx])
         loss = F.cross_entropy(logits, y[idx])
-        for p in params:
-            p.grad = None
         loss.backward()
-        lr = LR if i < 0.75 * cfg.steps else LR / 10   # one /10 drop, like the paper's schedule
-        with torch.no_grad():
-            for p, v in zip(params, velocity):
-                v.mul_(MOMENTUM).add_(p.grad + WEIGHT_DECAY * p)
-                p.sub_(lr * v)
+        opt.lr = LR if i < 0.75 * cfg.steps else LR / 10   # one /10 drop, like the paper's schedule
+        opt.step()
         acc = (logits.argmax(1) == y[idx]).float().mean().item()
         report.progress(first_step + i, series=f"{kind}-{6 * n + 2}", loss=loss.item(), acc=acc)
     net.eval()
