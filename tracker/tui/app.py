@@ -3,7 +3,9 @@
 Start-up paints the browse screen first and loads the graph and the store in
 a worker, so the first frame never waits for YAML or SQL. Screens are
 imported when first shown. Node actions live in ``actions.py``, runs in
-``runs.py``, data in ``session.py``.
+``runs.py``, data in ``session.py``. Once the store is open, a timer asks
+the database whether another process wrote to it (``watch.py``) and redraws
+what changed.
 """
 
 from __future__ import annotations
