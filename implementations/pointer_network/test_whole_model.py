@@ -85,3 +85,12 @@ def test_greedy_decode_matches_the_reference_network() -> None:
             x = p[chosen[-1]][None]
         assert pointers[b, :n].tolist() == chosen
         assert (pointers[b, n:] == -1).all()
+
+
+def test_lstm_weights_and_v_start_uniform_in_plus_minus_0_08() -> None:
+    torch.manual_seed(0)
+    model = PointerNetwork(PointerNetConfig(input_size=1, hidden_size=32, attn_size=32))
+    for tensor in [*model.encoder.parameters(), *model.decoder.parameters(), model.pointer.v]:
+        assert tensor.abs().max() <= 0.08
+    spread = torch.cat([p.flatten() for p in model.encoder.parameters()])
+    assert spread.abs().max() > 0.075 and abs(spread.std().item() - 0.08 / 3**0.5) < 0.005  # U(-a, a): std a/sqrt 3

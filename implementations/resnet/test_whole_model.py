@@ -120,3 +120,12 @@ def test_whole_resnet18_matches_table_1() -> None:
             h = F.relu(out)
     assert h.shape[1:] == (512, 1, 1)
     assert_close(model(x), F.linear(h.mean(dim=(2, 3)), model.fc.weight, model.fc.bias))
+
+
+def test_convolutions_start_from_he_normal_with_fan_out() -> None:
+    torch.manual_seed(0)
+    model = CifarResNet(3, width=16)
+    for conv in (m for m in model.modules() if isinstance(m, nn.Conv2d)):
+        c_out, _, kh, kw = conv.weight.shape
+        expected = (2.0 / (c_out * kh * kw)) ** 0.5  # He et al. 2015b, std sqrt(2 / n), n = k^2 c_out
+        assert abs(conv.weight.std().item() / expected - 1.0) < 0.15

@@ -24,3 +24,4 @@ def test_blocks_partition_the_text_and_the_vocabulary_comes_from_training_blocks
     assert only_in_valid and only_in_valid.isdisjoint(vocab)  # the test is not vacuous: such words exist
     assert [vocab[i] for i in train_ids] == [t if t in vocab else UNK for t in train]
     assert [vocab[i] for i in valid_ids] == [t if t in vocab else UNK for t in valid]
+

@@ -134,3 +134,10 @@ def test_exact_match_needs_every_symbol_and_the_eos_and_ignores_what_follows() -
     tgt_out = torch.tensor([[5, 4, 2, 0], [5, 4, 2, 0], [5, 4, 2, 0], [7, 2, 0, 0]])
     pred = torch.tensor([[5, 4, 2, 9], [5, 4, 9, 0], [5, 3, 2, 0], [7, 2, 2, 2]])
     assert exact_match(pred, tgt_out).tolist() == [True, False, False, True]
+
+
+def test_embedding_starts_at_std_d_model_to_the_minus_half() -> None:
+    # So sqrt(d_model) * E has unit scale beside the unit-amplitude sinusoids (Section 3.4).
+    torch.manual_seed(0)
+    model = Transformer(TransformerConfig(vocab_size=2000, d_model=64, n_heads=4, d_ff=8, n_layers=1))
+    assert abs(model.embed.weight.std().item() * 64**0.5 - 1.0) < 0.02
