@@ -239,6 +239,7 @@ def _describe(report: ListReport, file: str, parsed: ParsedList, trace: list[Ent
             report.warnings.append(f"{report.file}:{lines[0]}: {len(lines)} entries of this list became one node, "
                                    f"{graph.nodes[node_id].title!r} (lines {', '.join(map(str, lines[:8]))}"
                                    f"{', ...' if len(lines) > 8 else ''}): check they are one thing")
+    report.outcomes.sort(key=lambda o: o.line)  # resources after their concept, all in file order
     report.entries = max(parsed.entries, len(node_of))
     report.nodes = len({n for n in node_of if n})
     return node_of
