@@ -14,6 +14,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from implementations._common.params import count_parameters
+
 from .conv import avg_pool2d, conv2d
 
 SQUASH_A, SQUASH_S = 1.7159, 2.0 / 3.0
@@ -121,7 +123,7 @@ class LeNet5(nn.Module):
         return {
             "C1": self.c1.free_parameters(), "S2": self.s2.free_parameters(),
             "C3": self.c3.free_parameters(), "S4": self.s4.free_parameters(),
-            "C5": self.c5.free_parameters(), "F6": sum(p.numel() for p in self.f6.parameters()),
+            "C5": self.c5.free_parameters(), "F6": count_parameters(self.f6),
         }
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -178,8 +180,8 @@ class ZipCodeNet(nn.Module):
     def free_parameters(self) -> dict[str, int]:
         return {
             "H1": self.h1.free_parameters(), "H2": self.h2.free_parameters(),
-            "H3": sum(p.numel() for p in self.h3.parameters()),
-            "output": sum(p.numel() for p in self.out.parameters()),
+            "H3": count_parameters(self.h3),
+            "output": count_parameters(self.out),
         }
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

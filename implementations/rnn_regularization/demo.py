@@ -9,6 +9,7 @@ import torch
 from torch import nn
 
 from implementations._common.demo import Claim, DemoConfig, main
+from implementations._common.params import count_parameters
 from tracker.demo_protocol import Reporter
 
 from .data import batchify, corpus
@@ -68,7 +69,7 @@ def run(cfg: DemoConfig, report: Reporter) -> Claim:
     train_ids, valid_ids = train_ids.to(cfg.device), valid_ids.to(cfg.device)
     report.say(f"corpus: stdlib source as words, {len(train_ids):,} train / {len(valid_ids):,} valid tokens, "
                f"vocabulary {len(vocab)}; model: {LAYERS}-layer LSTM, {setting.hidden} units, "
-               f"{sum(p.numel() for p in DropoutLSTMLanguageModel(len(vocab), setting.hidden, LAYERS).parameters()):,} "
+               f"{count_parameters(DropoutLSTMLanguageModel(len(vocab), setting.hidden, LAYERS)):,} "
                f"parameters; Adam lr {setting.lr}, BPTT {BPTT}, batch {BATCH}")
 
     arms = (("plain", DropoutLSTMLanguageModel, 0.0), ("vertical", DropoutLSTMLanguageModel, DROPOUT),

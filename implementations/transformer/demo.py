@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import torch
 
 from implementations._common.demo import Claim, DemoConfig, main
+from implementations._common.params import count_parameters
 from tracker.demo_protocol import Reporter
 
 from .flops import BatchShape, flops_per_step
@@ -103,7 +104,7 @@ def run(cfg: DemoConfig, report: Reporter) -> Claim:
     optimizer = torch.optim.Adam(model.parameters(), lr=1.0, betas=(0.9, 0.98), eps=1e-9)  # Section 5.3
     scheduler = noam_scheduler(optimizer, s.model.d_model, s.warmup, s.lr_factor)
     report.say(f"task: reverse strings of {s.min_len}-{s.max_len} symbols over {s.n_symbols}; "
-               f"{sum(p.numel() for p in model.parameters())} parameters, "
+               f"{count_parameters(model)} parameters, "
                f"{demo_flops_per_step(cfg.quick):.3g} matmul FLOPs per training step")
     report.start(total=cfg.steps)
     for step in range(1, cfg.steps + 1):
