@@ -22,7 +22,7 @@ from tests.reliability.runs_helpers import make_impls, run_rows
 from tracker.run_supervisor import is_running, start_time
 from tracker.runner import Runner, close_orphaned_runs
 from tracker.store import open_store
-from tracker.store.engine import alembic_config
+from tracker.store.engine import SCHEMA_HEAD, alembic_config
 
 HOST = socket.gethostname()
 
@@ -57,7 +57,7 @@ def test_a_previous_schema_database_migrates_with_its_runs_and_its_stuck_run_is_
     finally:
         store.close()
     with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0003",)]
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(SCHEMA_HEAD,)]
         assert "ix_runs_outcome" in {r[1] for r in conn.execute("PRAGMA index_list('runs')")}
 
 

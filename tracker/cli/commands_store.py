@@ -377,7 +377,8 @@ def cmd_backup(ctx) -> int:
         ctx.print_json({"file": ctx.args.file, "counts": counts})
         return 0
     ctx.console.print(Text(f"saved {counts['progress']} statuses, {counts['history']} status changes, "
-                           f"{counts['notes']} notes and {counts['runs']} runs to ") + safe(ctx.args.file))
+                           f"{counts['notes']} notes, {counts['runs']} runs, {counts['review_cards']} review cards "
+                           f"and {counts['review_log']} review log entries to ") + safe(ctx.args.file))
     return 0
 
 

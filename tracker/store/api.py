@@ -412,7 +412,9 @@ class Store:
 
     def node_ids(self) -> set[str]:
         """Every node id that has a status, a history entry or a note."""
-        query = sa.union(*(sa.select(t.c.node_id) for t in (PROGRESS, HISTORY, NOTES)))
+        from .tables import ReviewCard
+
+        query = sa.union(*(sa.select(t.c.node_id) for t in (PROGRESS, HISTORY, NOTES, ReviewCard.__table__)))
         with self.connection() as conn:
             return set(conn.execute(query).scalars())
 
@@ -462,4 +464,25 @@ def move_records(s: Session, old: str, new: str) -> Reattached:
         else:
             outcome = "kept new"
         s.delete(old_row)
+    _move_review(s, old, new)
     return Reattached(old, new, moved[StatusChange], moved[Note], moved[Run], outcome)
+
+
+def _move_review(s: Session, old: str, new: str) -> None:
+    """The review log follows the node; two cards become one, replayed by fsrs from the joined log."""
+    from ..review.cards import replay_node
+    from .tables import ReviewCard, ReviewEntry
+
+    s.execute(sa.update(ReviewEntry).where(ReviewEntry.node_id == old).values(node_id=new))
+    old_card, new_card = s.get(ReviewCard, old), s.get(ReviewCard, new)
+    if old_card is None:
+        return
+    at = max(old_card.updated_at, new_card.updated_at) if new_card else old_card.updated_at
+    if new_card is None:
+        s.execute(sa.update(ReviewCard).where(ReviewCard.node_id == old).values(node_id=new))
+    else:
+        new_card.added_at = min(new_card.added_at, old_card.added_at)
+        new_card.active = new_card.active or old_card.active
+        s.delete(old_card)
+    s.flush()
+    replay_node(s.connection(), new, at)

@@ -54,7 +54,7 @@ FIELDS = {
     "review_log": ("uid", "node_id", "rating", "reviewed_at", "duration_ms", "undoes"),
     "review_skip_kinds": ("kind", "updated_at"),
 }
-ORDER = {"progress": "node_id", "review_cards": "node_id", "review_skip_kinds": "kind"}  # others: by id
+KEYS = {"progress": "node_id", "review_cards": "node_id", "review_skip_kinds": "kind"}  # a row's key; others: id
 RAW_FIELDS = TIME_FIELDS | {"metrics", "is_undo", "active"}  # read as stored: a value that does not parse is still backed up
 
 
@@ -130,7 +130,7 @@ def dump(store: Store) -> dict[str, Any]:
                             "created_at": utcnow().isoformat()}
     with store.session() as s:
         for name, table in TABLES.items():
-            order = getattr(table, ORDER.get(name, "id"))
+            order = getattr(table, KEYS.get(name, "id"))
             rows = s.execute(sa.select(*raw_columns(table, FIELDS[name])).order_by(order))
             data[name] = [to_record(FIELDS[name], row) for row in rows]
     return data
@@ -226,7 +226,8 @@ def restore(store: Store, data: dict[str, list[dict[str, Any]]]) -> RestoreRepor
             s.flush()
         report.reattached = moved_here
         if report.moved:
-            data = {name: [dict(r, node_id=report.moved.get(r["node_id"], r["node_id"])) for r in rows]
+            data = {name: [dict(r, node_id=report.moved.get(r["node_id"], r["node_id"])) if "node_id" in r else r
+                           for r in rows]
                     for name, rows in data.items()}
             # the newest status of the ids that now coincide is the one restored
             data["progress"] = sorted(data["progress"], key=lambda r: r["updated_at"], reverse=True)

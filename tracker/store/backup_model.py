@@ -91,6 +91,35 @@ class RunRecord(_Record):
     tests: Optional[dict[StrictStr, StrictInt]] = None  # outcome -> count
 
 
+class ReviewCardRecord(_Record):
+    """A card's schedule is replayed from the log on restore; its fields here are for people reading the file."""
+
+    node_id: Text
+    active: StrictBool = True
+    state: Literal[1, 2, 3] = 1
+    step: Optional[StrictInt] = None
+    stability: Optional[Annotated[float, Field(allow_inf_nan=False)]] = None
+    difficulty: Optional[Annotated[float, Field(allow_inf_nan=False)]] = None
+    due: Time
+    last_review: Optional[Time] = None
+    added_at: Time
+    updated_at: Time
+
+
+class ReviewLogRecord(_Record):
+    uid: Text
+    node_id: Text
+    rating: Optional[Literal[1, 2, 3, 4]] = None  # None: this row undoes ``undoes``
+    reviewed_at: Time
+    duration_ms: Optional[StrictInt] = None
+    undoes: Optional[Text] = None
+
+
+class SkipKindRecord(_Record):
+    kind: Text
+    updated_at: Time
+
+
 class Backup(_Record):
     format: Literal["tracker-backup"]
     version: StrictInt
@@ -100,6 +129,9 @@ class Backup(_Record):
     history: list[HistoryRecord] = []
     notes: list[NoteRecord] = []
     runs: list[RunRecord] = []
+    review_cards: list[ReviewCardRecord] = []
+    review_log: list[ReviewLogRecord] = []
+    review_skip_kinds: list[SkipKindRecord] = []
 
 
 def json_path(loc: tuple[Any, ...]) -> str:

@@ -22,11 +22,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from .api import Store
-from .backup import FIELDS, FORMAT, TABLES, VERSION, raw_columns, to_record, write_json_atomic
+from .backup import FIELDS, FORMAT, KEYS, TABLES, VERSION, raw_columns, to_record, write_json_atomic
 from .tables import utcnow
 from .vocabulary import RUN_KINDS, RUN_OUTCOMES, SCHEMA_HEAD, STATUSES
 
-REQUIRED_TIMES = {"updated_at", "at", "created_at"}
+REQUIRED_TIMES = {"updated_at", "at", "created_at", "due", "added_at", "reviewed_at"}
 CHOICES = {"status": STATUSES, "from_status": STATUSES, "to_status": STATUSES, "kind": RUN_KINDS,
            "outcome": RUN_OUTCOMES}
 
@@ -105,11 +105,12 @@ def _rows(store: Store):
     """(section, key, {column: raw value}) for every row, read in one transaction."""
     with store.session() as s:
         for name, table in TABLES.items():
-            names = FIELDS[name] + (() if name == "progress" else ("id",))
-            columns = raw_columns(table, FIELDS[name]) + ([] if name == "progress" else [table.id])
+            keyed = name in KEYS  # its key is one of its fields; the others are keyed by id
+            names = FIELDS[name] + (() if keyed else ("id",))
+            columns = raw_columns(table, FIELDS[name]) + ([] if keyed else [table.id])
             for row in s.execute(sa.select(*columns)):
                 values = dict(zip(names, row))
-                yield name, str(values["node_id"] if name == "progress" else values["id"]), values
+                yield name, str(values[KEYS.get(name, "id")]), values
 
 
 def bad_values(store: Store) -> list[BadValue]:
@@ -153,11 +154,11 @@ def repair(store: Store, quarantine: str | os.PathLike[str] | None = None) -> Re
             if b.row in doomed.get(b.section, ()):
                 continue
             table = TABLES[b.section].__table__
-            key = table.c.node_id if b.section == "progress" else table.c.id
+            key = table.c[KEYS.get(b.section, "id")]
             s.execute(table.update().where(key == _key(b)).values({b.column: sa.literal(b.fix, sa.Text)}))
         for section, keys in doomed.items():
             table = TABLES[section].__table__
-            key = table.c.node_id if section == "progress" else table.c.id
+            key = table.c[KEYS.get(section, "id")]
             s.execute(table.delete().where(key.in_([_key_of(section, k) for k in keys])))
     return RepairReport(len([b for b in fixes if b.row not in doomed.get(b.section, ())]),
                         {section: len(keys) for section, keys in doomed.items()}, path)
@@ -168,4 +169,4 @@ def _key(b: BadValue):
 
 
 def _key_of(section: str, key: str):
-    return key if section == "progress" else int(key)
+    return key if section in KEYS else int(key)

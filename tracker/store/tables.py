@@ -161,3 +161,52 @@ class Run(SQLModel, table=True):
     threshold: Optional[float] = None
     curves: Optional[dict[str, Any]] = Field(default=None, sa_type=sa.JSON)  # label -> [[step, value], ...]
     tests: Optional[dict[str, Any]] = Field(default=None, sa_type=sa.JSON)  # outcome -> count
+
+
+class ReviewCard(SQLModel, table=True):
+    """A node's spaced-review card: the fsrs card state, kept so the due query is one index scan.
+
+    The state is always what replaying the node's effective review log
+    through fsrs gives (``tracker.review.schedule``); ``active`` is false for a
+    card taken out of review, whose state and log are kept for when it comes back.
+    """
+
+    __tablename__ = "review_cards"
+    # Covering index: the active cards in due order is an index-only scan.
+    __table_args__ = (sa.Index("ix_review_cards_active_due", "active", "due", "node_id"),)
+
+    node_id: str = Field(primary_key=True)
+    active: bool = True
+    state: int = 1  # fsrs.State: 1 learning, 2 review, 3 relearning
+    step: Optional[int] = 0
+    stability: Optional[float] = None
+    difficulty: Optional[float] = None
+    due: datetime = Field(sa_type=UTCDateTime)
+    last_review: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)
+    added_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class ReviewEntry(SQLModel, table=True):
+    """One rating (1-4), or the undo of one (``undoes`` names it; ``rating`` is NULL). Never updated or deleted."""
+
+    __tablename__ = "review_log"
+    __table_args__ = (sa.UniqueConstraint("uid", name="uq_review_log_uid"),
+                      sa.Index("ix_review_log_node_at", "node_id", "reviewed_at"))
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    uid: str
+    node_id: str
+    rating: Optional[int] = None
+    reviewed_at: datetime = Field(sa_type=UTCDateTime)
+    duration_ms: Optional[int] = None
+    undoes: Optional[str] = None
+
+
+class ReviewSkipKind(SQLModel, table=True):
+    """A node kind left out of review (videos, link dumps): marking such a node read offers nothing."""
+
+    __tablename__ = "review_skip_kinds"
+
+    kind: str = Field(primary_key=True)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
