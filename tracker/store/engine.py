@@ -13,6 +13,7 @@ read-only: a write is refused instead of silently lost.
 from __future__ import annotations
 
 import os
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, Engine, make_url
 
 from ..config import DB_ENV, default_db_url
-from .vocabulary import BUSY_TIMEOUT_S, SCHEMA_HEAD, SQLITE_MAGIC, StoreError
+from .vocabulary import BUSY_TIMEOUT_S, SCHEMA_HEAD, StoreError
 
 WRITE_OPTION = "tracker_write"
 MIGRATE_OPTION = "tracker_migrate"  # the schema set-up, the one write an in-memory database accepts
@@ -89,15 +90,23 @@ def check_sqlite_path(target: Target) -> None:
             raise StoreError(f"cannot create data folder {folder}: {err.strerror}") from None
     if path.is_dir():
         raise StoreError(f"cannot open database {path}: it is a folder")
-    try:
-        with open(path, "rb") as fh:
-            header = fh.read(len(SQLITE_MAGIC))
-    except FileNotFoundError:
+    if not path.exists() or path.stat().st_size == 0:
         return
-    except OSError as err:
-        raise StoreError(f"cannot read database {path}: {err.strerror}") from None
-    if header and header != SQLITE_MAGIC:
-        raise StoreError(f"{path} is not a tracker database (not an SQLite file); left it untouched")
+    if not os.access(path, os.R_OK):
+        raise StoreError(f"cannot read database {path}: permission denied")
+    # Asked through SQLite, never open(): closing a descriptor of the file would drop every SQLite lock
+    # this process holds on it (POSIX locks are per process), letting another process remove a live WAL.
+    try:
+        probe = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+        try:
+            probe.execute("PRAGMA schema_version").fetchone()
+        finally:
+            probe.close()
+    except sqlite3.OperationalError as err:
+        raise StoreError(f"cannot read database {path}: {err}") from None
+    except sqlite3.DatabaseError as err:  # "file is not a database"
+        what = "not an SQLite file" if "not a database" in str(err) else str(err)
+        raise StoreError(f"{path} is not a tracker database ({what}); left it untouched") from None
 
 
 def _sqlite_engine(target: Target) -> Engine:

@@ -16,7 +16,7 @@ import sqlite3
 from pathlib import Path
 
 from ..config import DB_ENV, default_db_url
-from .vocabulary import BUSY_TIMEOUT_S, SCHEMA_HEAD, SQLITE_MAGIC
+from .vocabulary import BUSY_TIMEOUT_S, SCHEMA_HEAD
 
 
 def sqlite_file(target: str | os.PathLike[str] | None) -> Path | None:
@@ -35,9 +35,8 @@ def read_statuses(target: str | os.PathLike[str] | None = None) -> dict[str, str
     try:
         if path is None or not path.is_file():
             return None
-        with open(path, "rb") as handle:
-            if handle.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
-                return None
+        # Never open() the file ourselves: closing any descriptor of it drops every SQLite lock this
+        # process holds on it (POSIX locks are per process); a foreign file fails the query below.
         conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
     except (OSError, sqlite3.Error):
         return None

@@ -12,7 +12,6 @@ from ..errors import UserError
 # loading Alembic, and read-only commands read it without SQLAlchemy
 # (quick_read); tests check it matches migrations/versions.
 SCHEMA_HEAD = "0004"
-SQLITE_MAGIC = b"SQLite format 3\x00"  # the first bytes of every SQLite file
 BUSY_TIMEOUT_S = 30  # how long a connection waits for another process's write lock
 STATUSES = ("unread", "reading", "read", "skipped")
 RUN_KINDS = ("demo", "test")
