@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tracker.graph.loader import load_graph
-from tracker.graph.queries import items_under, learning_path, ready, search, topic_counts
+from tracker.graph.membership import topic_tally
+from tracker.graph.queries import items_under, learning_path, ready, search
 
 GRAPH = """\
 nodes:
@@ -70,8 +71,9 @@ def test_path_is_a_valid_topological_order_on_a_diamond(write_layer):
 
 def test_counts_and_items_under(graph):
     assert items_under(graph, "course") == ["backprop", "intro-video", "lenet", "alexnet"]
-    counts = topic_counts(graph, {"backprop": "read", "lenet": "skipped"})
-    assert counts["week-1"] == (1, 2) and counts["week-2"] == (1, 2) and counts["course"] == (2, 4)
+    progress = {"backprop": "read", "lenet": "skipped"}
+    counts = {t: topic_tally(graph, t, progress) for t in ("week-1", "week-2", "course")}
+    assert [(c.read, c.skipped, c.total) for c in counts.values()] == [(1, 0, 2), (0, 1, 2), (1, 1, 4)]
 
 
 def test_search_fuzzy_over_titles_aliases_authors_tags(graph):

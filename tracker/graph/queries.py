@@ -225,17 +225,6 @@ def learning_path(tg: TopicGraph, target: str, progress: Mapping[str, str]) -> l
     return order
 
 
-def topic_counts(tg: TopicGraph, progress: Mapping[str, str] | None = None) -> dict[str, tuple[int, int]]:
-    """For every topic: (done items, total items) under it."""
-    progress = progress or {}
-    counts: dict[str, tuple[int, int]] = {}
-    for node in tg.nodes.values():
-        if not tg.is_unit(node.id):
-            items = items_under(tg, node.id)
-            counts[node.id] = (sum(is_done(progress.get(i)) for i in items), len(items))
-    return counts
-
-
 def same_title(tg: TopicGraph, title: str) -> str | None:
     norm = normalize_title(title)
     return tg.title_index.get(norm) if norm else None
