@@ -18,6 +18,7 @@ import torch.nn.functional as F
 from torch import nn
 from torch.testing import assert_close
 
+from implementations._common.recurrent import LSTMCell
 from implementations.relational_rnn.lstm import LSTMClassifier
 from implementations.relational_rnn.model import RMCClassifier
 
@@ -82,8 +83,6 @@ def test_lstm_baseline_matches_nn_lstm_and_adds_one_to_the_forget_slice_only() -
     _, (h, _) = ref(seq)
     assert_close(model(seq), model.head(h[0]))
     # Same seed without the forget bias: the two differ by exactly 1 on b_f and nowhere else.
-    from implementations._common.recurrent import LSTMCell
-
     torch.manual_seed(1)
     plain = LSTMCell(5, 4).double()
     delta = cell.x_proj.bias - plain.x_proj.bias
