@@ -151,7 +151,19 @@ def cmd_mark(ctx) -> int:
         else:
             line.append("nothing to undo" if status is None else f"already {c.to_status}", style="dim")
         ctx.console.print(line)
+    if status == "read":
+        _offer_review(ctx, [c.node_id for c in changes if c.changed])
     return 0
+
+
+def _offer_review(ctx, node_ids: list[str]) -> None:
+    """Nodes just read that are not in review (and whose kind is not skipped): say how to add them."""
+    from ..review.cards import card, skipped_kinds
+
+    skipped = skipped_kinds(ctx.store)
+    offer = [i for i in node_ids if ctx.graph.nodes[i].kind not in skipped | {"topic"} and card(ctx.store, i) is None]
+    if offer:
+        ctx.console.print(Text(f"review later? tracker review add {' '.join(offer)}", style="cyan"))
 
 
 # notes ----------------------------------------------------------------------

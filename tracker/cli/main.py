@@ -13,7 +13,7 @@ import importlib
 
 from ..errors import UserError
 
-COMMAND_MODULES = ("commands_graph", "commands_import_export", "commands_store", "commands_run")
+COMMAND_MODULES = ("commands_graph", "commands_import_export", "commands_store", "commands_run", "commands_review")
 
 
 def common_options() -> argparse.ArgumentParser:
