@@ -14,7 +14,7 @@ from ..errors import UserError
 from ..text import is_safe_url
 from .literal import local_date
 
-NODE_ACTIONS = ("mark", "edit_notes", "edit_external", "open_link", "learning_path", "run")
+NODE_ACTIONS = ("mark", "edit_notes", "edit_external", "open_link", "learning_path", "run", "review_add")
 
 
 class NodeActions:
@@ -33,6 +33,8 @@ class NodeActions:
             return True if self.session.view.primary_url(node_id) else None
         if action == "run":
             return bool(graph.nodes[node_id].implementation)
+        if action == "review_add":
+            return True if self.session.markable(node_id) else None
         return True
 
     def _title(self, node_id: str) -> str:
@@ -61,6 +63,9 @@ class NodeActions:
                 return
             self.progress_signal.publish([node_id])
             self.refresh_bindings()
+            offer = self.review_offer(node_id) if status == "read" else None
+            if offer:  # its own toast, so the mark's toast still says only what the mark did
+                self.notify(offer, markup=False, timeout=6)
             self.notify(f"{title} → {status}   (z undoes)", markup=False, timeout=4)
 
         self.write(lambda: self.session.mark(node_id, status, at=at), marked)

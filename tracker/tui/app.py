@@ -28,6 +28,7 @@ from ..errors import UserError
 from .actions import NODE_ACTIONS, NodeActions
 from .bindings import APP_BINDINGS, BINDING_IDS
 from .commands import NodeSearch
+from .review_actions import ReviewActions
 from .runs import RunActions
 from .session import Session
 from .settings import load_keymap, load_settings, save_settings
@@ -61,7 +62,7 @@ def _runs():
     return RunPanelScreen()
 
 
-class TrackerApp(NodeActions, RunActions, App[int]):
+class TrackerApp(NodeActions, RunActions, ReviewActions, App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "tracker"
     BINDINGS = APP_BINDINGS
@@ -271,6 +272,8 @@ class TrackerApp(NodeActions, RunActions, App[int]):
             ("Next up", "Unread items whose prerequisites are done", lambda: self.action_show_mode("next")),
             ("Dashboard", "Progress, reads per week, streak", lambda: self.action_show_mode("dashboard")),
             ("Runs", "The run panel: demo and test output", lambda: self.action_show_mode("run")),
+            ("Review", "Review the cards due now, one at a time (FSRS)", self.action_review),
+            ("Add to review", "Put the selected item in spaced review", self.action_review_add),
             ("Mark read", "Mark the selected item read", lambda: self.action_mark("read")),
             ("Mark reading", "Mark the selected item as being read", lambda: self.action_mark("reading")),
             ("Mark skipped", "Mark the selected item skipped", lambda: self.action_mark("skipped")),

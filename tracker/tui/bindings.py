@@ -24,6 +24,7 @@ APP_BINDINGS = [
     Binding("n", "show_mode('next')", "Next", id="show_next"),
     Binding("d", "show_mode('dashboard')", "Stats", id="show_dashboard"),
     Binding("l", "show_mode('run')", "Runs", id="show_runs"),
+    Binding("w", "review", "Review", id="review"),
     Binding("slash", "search", "Search", key_display="/", id="search"),  # ctrl+p stays the palette key too
     Binding("question_mark", "help", "Help", key_display="?", id="help"),
     Binding("q", "quit", "Quit", id="quit"),
@@ -42,6 +43,7 @@ NODE_BINDINGS = [
     Binding("x", "app.run('demo', True)", "Quick demo", id="run_demo_quick", group=RUN),
     Binding("X", "app.run('demo', False)", "Full demo", id="run_demo", group=RUN),
     Binding("t", "app.run('test')", "Tests", id="run_tests", group=RUN),
+    Binding("a", "app.review_add", "Review later", id="review_add"),
 ]
 
 BROWSE_BINDINGS = [
@@ -81,12 +83,22 @@ CONFIRM_BINDINGS = [
     Binding("n,escape", "answer(False)", "No", id="confirm_no"),
 ]
 
+REVIEW_BINDINGS = [
+    Binding("space,enter", "reveal", "Show answer", id="review_reveal"),
+    Binding("1", "rate(1)", "Again", id="review_again"),
+    Binding("2", "rate(2)", "Hard", id="review_hard"),
+    Binding("3", "rate(3)", "Good", id="review_good"),
+    Binding("4", "rate(4)", "Easy", id="review_easy"),
+    Binding("u", "undo_rating", "Undo rating", id="review_undo"),
+    Binding("escape", "dismiss", "Close", id="close_review"),
+]
+
 # (section, bindings) as the help screen and the README list them.
 SECTIONS = [
     ("On a highlighted node", NODE_BINDINGS), ("Everywhere", APP_BINDINGS), ("Browse", BROWSE_BINDINGS),
     ("Topic tree", TREE_BINDINGS), ("Notes editor", NOTES_BINDINGS), ("Note changed elsewhere", CONFLICT_BINDINGS),
     ("Learning path", PATH_BINDINGS), ("Run panel", RUN_PANEL_BINDINGS), ("Kind picker", PICKER_BINDINGS),
-    ("Questions", CONFIRM_BINDINGS), ("This help", HELP_BINDINGS),
+    ("Questions", CONFIRM_BINDINGS), ("Review", REVIEW_BINDINGS), ("This help", HELP_BINDINGS),
 ]
 ALL_BINDINGS = [b for _, bindings in SECTIONS for b in bindings]
 BINDING_IDS = {b.id for b in ALL_BINDINGS if b.id}

@@ -1,0 +1,77 @@
+"""Review mode through the real app: a whole session on real widgets and a real database."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from tests.tui.helpers import at, loaded, settle, wait_for
+from tracker.review import cards
+from tracker.tui.screens.review import ReviewScreen
+
+
+def shown(app, widget_id: str) -> str:
+    return str(app.screen.query_one(f"#{widget_id}").render())
+
+
+def test_a_full_review_session_reveals_rates_undoes_and_counts(make_app, store):
+    cards.add(store, ["perceptron", "backprop"], at(10))
+    store.add_note("backprop", "Q: why does the chain rule make this cheap?\none backward pass")
+
+    async def main():
+        app = make_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await loaded(pilot)
+            await pilot.press("w")
+            await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
+            assert "2 due today, 2 this week" in shown(app, "review-counts")
+            # backprop and perceptron were added at the same time: by id, backprop first
+            assert "Q: why does the chain rule make this cheap?" in shown(app, "review-front")
+            assert shown(app, "review-back") == ""
+            await pilot.press("3")  # rating before the answer is shown does nothing
+            await settle(pilot)
+            assert cards.log(store) == []
+            await pilot.press("space")
+            back = shown(app, "review-back")
+            assert "one backward pass" in back and "Backprop trains multilayer perceptrons" in back
+            await pilot.press("3")
+            await settle(pilot)
+            assert "Good: next review in 10 min" in shown(app, "review-said")
+            assert "What problem does this paper solve, and how?" in shown(app, "review-front")  # perceptron
+            await pilot.press("u")
+            await settle(pilot)
+            assert "undid Good" in shown(app, "review-said")
+            assert "chain rule" in shown(app, "review-front")  # backprop again
+            await pilot.press("space", "1")
+            await settle(pilot)
+            await pilot.press("space", "4")
+            await settle(pilot)
+            assert "Nothing left to review: 2 reviewed" in shown(app, "review-front")
+            assert "1 due today, 1 this week" in shown(app, "review-counts")  # backprop: Again, back in a minute
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: not isinstance(app.screen, ReviewScreen))
+
+    asyncio.run(main())
+    log = cards.log(store)
+    assert [(e.node_id, e.rating, e.undoes is not None) for e in log] == [
+        ("backprop", 3, False), ("backprop", None, True), ("backprop", 1, False), ("perceptron", 4, False)]
+    assert cards.card(store, "perceptron").due == at(14) + timedelta(days=8)  # fsrs: Easy on a new card
+
+
+def test_marking_read_offers_review_and_a_adds_it(make_app, store):
+    async def main():
+        app = make_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await loaded(pilot)
+            app.jump_to("perceptron")
+            await wait_for(pilot, lambda: app.selected == "perceptron")
+            await pilot.press("r")
+            await settle(pilot)
+            said = [n.message for n in app._notifications]
+            assert "review The Perceptron later? a adds it to review" in said
+            await pilot.press("a")
+            await settle(pilot)
+            assert [n.message for n in app._notifications][-1] == "The Perceptron: added to review"
+
+    asyncio.run(main())
+    assert [c.node_id for c in cards.cards(store)] == ["perceptron"]
