@@ -137,6 +137,16 @@ class TrackerApp(NodeActions, RunActions, ReviewActions, App[int]):
         if event.worker.group == "poll" and event.state == WorkerState.SUCCESS:
             self._changed_elsewhere(event.worker.result)
             return
+        if event.worker.group == "reload":
+            if event.state == WorkerState.SUCCESS:
+                for warning in self.session.graph.warnings:
+                    self.warn(warning)
+                self.refresh_bindings()
+                self.ready_signal.publish(None)
+            elif event.state == WorkerState.ERROR:
+                error = event.worker.error
+                self.warn(str(error) if isinstance(error, UserError) else f"{type(error).__name__}: {error}", "error")
+            return
         if event.worker.group != "load":
             return
         if event.state == WorkerState.SUCCESS:
@@ -157,6 +167,23 @@ class TrackerApp(NodeActions, RunActions, ReviewActions, App[int]):
         self.refresh_bindings()
         self.ready_signal.publish(None)
         self.call_after_refresh(self._ready_painted)
+
+    def reload_graph(self) -> None:
+        """After an import: read the graph again (off the UI thread); screens rebuild on ``ready_signal``."""
+        self.ctx_graph_stale()
+        self.run_worker(self.session.load, thread=True, group="reload", exit_on_error=False)
+
+    def ctx_graph_stale(self) -> None:
+        self.session.ctx.__dict__.pop("graph", None)  # Context.graph is a cached_property
+
+    def import_list(self) -> None:
+        from .screens.import_list import ImportScreen
+
+        def done(summary: str | None) -> None:
+            if summary:
+                self.notify(summary, title="imported", markup=False)
+
+        self.push_screen(ImportScreen(), done)
 
     def _ready_painted(self) -> None:
         self._trace("ready")
@@ -285,6 +312,8 @@ class TrackerApp(NodeActions, RunActions, ReviewActions, App[int]):
             ("Run quick demo", "Run the selected node's demo, quick version", lambda: self.action_run("demo", True)),
             ("Run demo", "Run the selected node's full demo", lambda: self.action_run("demo", False)),
             ("Run tests", "Run the selected node's implementation tests", lambda: self.action_run("test")),
+            ("Import a reading list", "Preview a markdown list's entries and merges, then add it to the graph",
+             self.import_list),
             ("Help", "Every key and its binding id", self.action_help),
         ):
             yield SystemCommand(title, help_text, callback)

@@ -45,11 +45,11 @@ class BrowseScreen(FooterOrder, Screen):
         app = self.app
         app.progress_signal.subscribe(self, self._progress_changed)
         app.details_signal.subscribe(self, self._details_changed)
+        app.ready_signal.subscribe(self, self._ready)  # first load, and reloads after an import
         if app.session.loaded:
             self._ready(None)
         else:
             self.tree.loading = True
-            app.ready_signal.subscribe(self, self._ready)
         self.call_after_refresh(app.first_paint)
 
     def _ready(self, _: None) -> None:

@@ -31,8 +31,7 @@ class NextUpScreen(FooterOrder, Screen):
     def on_mount(self) -> None:
         app = self.app
         app.progress_signal.subscribe(self, lambda _: self.refresh_list())
-        if not app.session.loaded:
-            app.ready_signal.subscribe(self, lambda _: self.refresh_list())
+        app.ready_signal.subscribe(self, lambda _: self.refresh_list())  # first load, and reloads after an import
         self.refresh_list()
         self.query_one(NodeList).focus()
 
