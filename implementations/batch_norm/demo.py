@@ -47,15 +47,17 @@ def steps_to_target(batch_norm: bool, lr: float, x, y, cfg: DemoConfig, report: 
         loss = F.cross_entropy(net(x[idx]), y[idx])
         loss.backward()
         opt.step()
-        if i % EVAL_EVERY == 0:
-            net.eval()
-            with torch.no_grad():
-                full = F.cross_entropy(net(x), y).item()
-            report.progress(first_step + i - 1, series=series, loss=full)
-            if full <= TARGET_LOSS:
-                return i
-            if not torch.isfinite(torch.tensor(full)):
-                return None
+        if i % EVAL_EVERY:
+            report.progress(first_step + i - 1, series=series, loss=loss.item())
+            continue
+        net.eval()
+        with torch.no_grad():
+            full = F.cross_entropy(net(x), y).item()
+        report.progress(first_step + i - 1, series=series, loss=loss.item(), train_loss=full)
+        if full <= TARGET_LOSS:
+            return i
+        if not torch.isfinite(torch.tensor(full)):
+            return None
     return None
 
 
