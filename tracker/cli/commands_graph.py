@@ -35,6 +35,9 @@ def register(sub, common) -> None:
     p = sub.add_parser("next", parents=[common], help="what is ready to read now")
     p.add_argument("-n", type=int, default=10, help="how many")
     p.add_argument("--topic", help="only under this topic")
+    p.add_argument("--track", choices=("read", "implemented"), default="read",
+                   help="read: what is ready to read (default); implemented: read items whose "
+                        "implementation's tests have not passed here yet")
     p.set_defaults(func=cmd_next)
 
     p = sub.add_parser("path", parents=[common], help="the learning plan for a target")
@@ -233,6 +236,8 @@ def cmd_next(ctx) -> int:
     tg = ctx.graph
     progress = ctx.progress()
     topic = _topic_id(ctx, ctx.args.topic) if ctx.args.topic else None
+    if ctx.args.track == "implemented":
+        return _next_to_run(ctx, progress, topic)
     ids = queries.ready(tg, progress, limit=ctx.args.n, topic=topic)
     if ctx.json:
         ctx.print_json([dict(tg.nodes[i].to_json(), lists_citing=len(tg.nodes[i].lists)) for i in ids])
@@ -243,6 +248,33 @@ def cmd_next(ctx) -> int:
     for rank, i in enumerate(ids, 1):
         line = Text(f"{rank:>3}. ")
         line.append_text(node_line(tg.nodes[i], progress.get(i, "unread")))
+        ctx.console.print(line)
+    return 0
+
+
+def _next_to_run(ctx, progress, topic: str | None) -> int:
+    """Read items whose implementation has not passed its tests on this machine, in list order."""
+    from ..graph.membership import items_of
+    from ..graph.model import sort_key
+    from ..review.mastery import Mastery
+
+    tg = ctx.graph
+    ids = Mastery(tg, ctx.store, progress).not_run()
+    if topic is not None:
+        under = set(items_of(tg, topic))
+        ids = [i for i in ids if i in under]
+    ids = sorted(ids, key=lambda i: sort_key(tg.nodes[i]))[: ctx.args.n]
+    if ctx.json:
+        ctx.print_json([dict(tg.nodes[i].to_json(), implementation=tg.nodes[i].implementation) for i in ids])
+        return 0
+    if not ids:
+        ctx.console.print(Text("nothing to run: every read item with an implementation has passed its tests here",
+                               style="dim"))
+        return 0
+    for rank, i in enumerate(ids, 1):
+        line = Text(f"{rank:>3}. ")
+        line.append_text(node_line(tg.nodes[i], progress.get(i, "unread")))
+        line.append(f"  tracker run {tg.nodes[i].implementation} --tests", style="cyan")
         ctx.console.print(line)
     return 0
 

@@ -156,6 +156,31 @@ def cmd_mark(ctx) -> int:
     return 0
 
 
+def _mastery(ctx, progress, topics: list[dict]) -> dict:
+    """The three tracks (read, implemented, recalled) over everything and per shown topic."""
+    from ..graph.membership import all_items
+    from ..review.mastery import Mastery
+
+    m = Mastery(ctx.graph, ctx.store, progress)
+    shown = [t["id"] for entry in topics for t in (entry, *entry["children"])]
+    return {"totals": m.of_items("all", all_items(ctx.graph)).to_json(),
+            "topics": [dict(m.topic(t).to_json(), title=ctx.graph.nodes[t].title) for t in shown]}
+
+
+def _print_mastery(ctx, mastery: dict) -> None:
+    t = mastery["totals"]
+    ctx.console.print(Text("Mastery ", style="bold") + Text(
+        f"read {t['read']}/{t['items']}, implemented {t['implemented']}/{t['implementable']}, "
+        f"recalled {t['recalled']}/{t['in_review']}"))
+    for entry in mastery["topics"]:
+        line = Text("  ") + safe(entry["title"], "bold") + Text(
+            f": read {entry['read']}/{entry['items']}, implemented {entry['implemented']}/{entry['implementable']}, "
+            f"recalled {entry['recalled']}/{entry['in_review']}")
+        if entry["mean_retrievability"] is not None:
+            line.append(f"  recall {entry['mean_retrievability']:.0%}", style="cyan")
+        ctx.console.print(line)
+
+
 def _offer_review(ctx, node_ids: list[str]) -> None:
     """Nodes just read that are not in review (and whose kind is not skipped): say how to add them."""
     from ..review.cards import card, skipped_kinds
@@ -257,7 +282,9 @@ def _progress_row(table: Table, label: Text, entry: dict) -> None:
 def cmd_stats(ctx) -> int:
     from ..store.stats import summary
 
-    data = summary(ctx.graph, ctx.store, ctx.progress())
+    progress = ctx.progress()
+    data = summary(ctx.graph, ctx.store, progress)
+    data["mastery"] = _mastery(ctx, progress, data["topics"])
     if ctx.json:
         ctx.print_json(data)
         return 0
@@ -283,6 +310,7 @@ def cmd_stats(ctx) -> int:
     for week in data["weekly_reads"]:
         weeks.add_row(Text(week["week"], style="dim"), bar(week["reads"], most), Text(str(week["reads"])))
     c.print(weeks)
+    _print_mastery(ctx, data["mastery"])
     days = data["streak_days"]
     c.print(Text("Streak: ", style="bold") + Text(f"{days} day{'s' if days != 1 else ''}",
                                                   style="green" if days else "dim"))
