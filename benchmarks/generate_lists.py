@@ -27,11 +27,13 @@ def generate(folder: Path, items: int, seed: int = 0, duplicate_fraction: float 
             if j % 50 == 0:
                 section = j // 50
                 lines += ["", f"### Week {section + 1}" if style == "weekly" else f"## Section {section}", ""]
+                if style == "groups":
+                    lines.append(f"1. Grouped topic {section}")  # the concept bullet the link groups sit under
             if rng.random() < duplicate_fraction:
                 k = rng.choice(pool[: max(per_list, 1)])  # an entry other lists also cite
             else:
                 k = style_index * per_list + j
-            title, arxiv = _title(random.Random(k), k), f"{2000 + k % 25:04d}.{k % 100000:05d}"
+            title, arxiv = _title(random.Random(k), k), f"{10 + k // 12 % 15:02d}{k % 12 + 1:02d}.{k % 100000:05d}"
             url = f"https://arxiv.org/abs/{arxiv}"
             if style == "bold":
                 lines.append(f"- **{title}** - a note on item {k}")
@@ -43,8 +45,6 @@ def generate(folder: Path, items: int, seed: int = 0, duplicate_fraction: float 
                 lines.append(f"- [{title}]({url}): summary {k}")
             else:
                 lines.append(f"- #PAPER {title} (Author{k % 97} {2000 + k % 25}): {url}")
-        if style == "groups":
-            lines.insert(2, "1. Grouped topic")
         path = folder / f"synthetic-{style}.md"
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         paths.append(path)

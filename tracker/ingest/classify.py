@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qs, unquote, urlsplit
 
 TAG_KINDS = {
@@ -46,9 +47,18 @@ PAREN_TAIL_RE = re.compile(r"\s*\(([^()]*)\)\s*:?\s*$")
 LEADING_YEAR_RE = re.compile(r"^\s*(19[5-9]\d|20[0-4]\d)\s+")
 
 
+_QUERY_RE = re.compile(r"[?#]")
+_HOST_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#@]*@)?([^/?#:]*)")
+
+
+@lru_cache(maxsize=1 << 16)
 def host_of(url: str) -> str:
+    """The lowercase host without ``www.`` (a regex: ``urlsplit`` is the slow part of big imports)."""
+    match = _HOST_RE.match(url)
+    if match:
+        return match.group(1).lower().removeprefix("www.")
     try:
-        return urlsplit(url).netloc.lower().removeprefix("www.")
+        return urlsplit(url).hostname or ""
     except ValueError:
         return ""
 
@@ -57,19 +67,28 @@ def _host_matches(host: str, names: tuple[str, ...]) -> bool:
     return any(host == n or host.endswith("." + n) for n in names)
 
 
+@lru_cache(maxsize=1 << 14)
+def _host_kind(host: str) -> str | None:
+    for kind, hosts in (("video", VIDEO_HOSTS), ("paper", PAPER_HOSTS), ("code", CODE_HOSTS)):
+        if _host_matches(host, hosts):
+            return kind
+    if _host_matches(host, ARTICLE_HOSTS) or "blog" in host:
+        return "article"
+    return None
+
+
 def kind_from_url(url: str | None) -> str | None:
     if not url:
         return None
-    host = host_of(url)
-    if _host_matches(host, VIDEO_HOSTS):
-        return "video"
-    if _host_matches(host, PAPER_HOSTS):
-        return "paper"
-    if _host_matches(host, CODE_HOSTS) and not url.lower().endswith(".pdf"):
+    by_host = _host_kind(host_of(url))
+    if by_host in ("video", "paper"):
+        return by_host
+    is_pdf = _QUERY_RE.split(url, 1)[0].lower().endswith(".pdf")
+    if by_host == "code" and not is_pdf:
         return "code"
-    if urlsplit(url).path.lower().endswith(".pdf"):
+    if is_pdf:
         return "paper"
-    if _host_matches(host, ARTICLE_HOSTS) or "blog" in host or "/blog" in url.lower():
+    if by_host == "article" or "/blog" in url.lower():
         return "article"
     return None
 

@@ -143,7 +143,13 @@ def _plain_text(inline: Inline) -> str:
     return "".join(chars)
 
 
+_PLAIN_TITLE_RE = re.compile(r"^[^\W_][^\[\](){}\"'“”*_:★⭐]*[^\W_.]$|^[^\W_]$")
+
+
 def _clean_title(title: str) -> str:
+    title = " ".join(title.split())
+    if _PLAIN_TITLE_RE.match(title) and not _REF_MARKER_RE.match(title):
+        return title  # the common case: nothing to strip
     title = _STAR_RE.sub(" ", title)
     title = _REF_MARKER_RE.sub("", title)
     title = " ".join(title.split())

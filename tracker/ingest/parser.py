@@ -33,6 +33,15 @@ from ..graph.identity import arxiv_id as I_arxiv
 from ..graph.identity import ids_of_url
 from ..text import clean as clean_text
 
+_YEAR_IN_RE = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
+_LETTERS_RE = re.compile(r"[^\W\d_]{2,}")
+_SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.-]*:")
+_CHECKBOX_RE = re.compile(r"^\[[ xX]\]\s+")
+_CHECKED_RE = re.compile(r"^\[[xX]\]\s")
+_EMPTY_GROUP_RE = re.compile(r"\(\s*[\[\]\s,;|/]*\s*\)|\[\s*[\[\]\s,;|/]*\]")
+_BRACKET_RE = re.compile(r"[\[\]]")
+_NUMBERING_RE = re.compile(r"^\s*\d+\s*[.)]\s+")
+_WORDS_RE = re.compile(r"[a-z0-9]+")
 SECTION_NUMBER_RE = re.compile(r"^\s*#?\d+(\.\d+)*\.?\s+(?=\S)")  # "1.3 ImageNet Evolution", "#2 Method"
 YEAR_TITLE_RE = re.compile(r"(19[5-9]\d|20[0-4]\d)")
 
@@ -55,12 +64,12 @@ def _clean_text(text: str) -> str:
 
 
 def _year_in(text: str) -> int | None:
-    match = re.search(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)", text)
+    match = _YEAR_IN_RE.search(text)
     return int(match.group(1)) if match else None
 
 
 def _has_letters(text: str) -> bool:
-    return bool(re.search(r"[^\W\d_]{2,}", text))
+    return bool(_LETTERS_RE.search(text))
 
 
 def _is_http(url: str) -> bool:
@@ -68,7 +77,7 @@ def _is_http(url: str) -> bool:
     low = url.lower()
     if low.startswith(("http://", "https://")):
         return True
-    return bool(url) and not is_anchor(url) and not re.match(r"^[a-z][a-z0-9+.-]*:", low)
+    return bool(url) and not is_anchor(url) and not _SCHEME_RE.match(low)
 
 
 FIELD_RE = re.compile(r"^\s*(authors?|by|year|date|venue|published|conference|journal|arxiv|paper|pdf|code|github|"
@@ -92,9 +101,9 @@ def _strip_link_groups(text: str, inline: Inline) -> str:
     """The bullet text without its links' texts: what names the thing ("AlexNet [[paper](..)]" -> "AlexNet")."""
     plain = _plain(inline)
     plain = C.extract_tags(C.extract_block_id(_clean_text(plain))[0])[0]
-    plain = re.sub(r"^\[[ xX]\]\s+", "", plain)
-    plain = re.sub(r"\(\s*[\[\]\s,;|/]*\s*\)|\[\s*[\[\]\s,;|/]*\]", " ", plain)
-    plain = re.sub(r"[\[\]]", " ", plain)
+    plain = _CHECKBOX_RE.sub("", plain)
+    plain = _EMPTY_GROUP_RE.sub(" ", plain)
+    plain = _BRACKET_RE.sub(" ", plain)
     return " ".join(plain.split()).strip(" :-–|,;")
 
 
@@ -445,8 +454,8 @@ class _Walker:
         raw = _clean_text(inline.text)
         raw, block_id = C.extract_block_id(raw)
         text, tags = C.extract_tags(raw)
-        checked = inline.checked or bool(re.match(r"^\[[xX]\]\s", text))
-        text = re.sub(r"^\[[ xX]\]\s+", "", text)
+        checked = inline.checked or bool(_CHECKED_RE.match(text))
+        text = _CHECKBOX_RE.sub("", text)
         line = inline.line or block.line
         entry = self.entry(inline)
         http_links = [l for l in inline.links if _is_http(l.url)]
@@ -456,7 +465,7 @@ class _Walker:
         has_children = any(c.kind == "list" for c in block.children)
         item_tags = [t for t in tags if t.lower() in ITEM_TAGS]
         label = _strip_link_groups(text, inline) if http_links else text.strip(" :")
-        label = re.sub(r"^\s*\d+\s*[.)]\s+", "", _STAR_RE.sub(" ", label)).strip()
+        label = _NUMBERING_RE.sub("", _STAR_RE.sub(" ", label) if ":" in label or "★" in label or "⭐" in label else label).strip()
         if entry.source == "text" and http_links and entry.title:
             label = entry.title  # the text before the link group names the thing
         new_item: int | None = None
@@ -746,7 +755,7 @@ def _list_habits(blocks: list[Block]) -> tuple[LabelStats, set[str]]:
 
 
 def normalize_words(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+    return " ".join(_WORDS_RE.findall(text.lower()))
 
 
 def _uses_bold_titles(blocks: list[Block]) -> bool:
