@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-MODULES = ["bench_cli", "bench_graph", "bench_import", "bench_store", "bench_runs", "bench_tui", "bench_impls",
+MODULES = ["bench_cli", "bench_graph", "bench_import", "bench_store", "bench_runs", "bench_tui", "bench_impls", "bench_review",
            "bench_suite"]
 RESULTS = Path(__file__).resolve().parent / "results"
 

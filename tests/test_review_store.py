@@ -172,3 +172,28 @@ def test_reattach_moves_the_card_and_its_log(store):
     assert cards.card(store, "old-id") is None
     assert cards.card(store, "new-id").last_review == T0
     assert [e.node_id for e in cards.log(store)] == ["new-id"]
+
+
+def test_the_one_scan_retrievability_matches_fsrs_card_by_card(store):
+    import random
+
+    from tracker.review.heatmap import topic_recall
+    from tracker.review.schedule import retrievability
+
+    rng = random.Random(3)
+    ids = [f"n{i}" for i in range(60)]
+    cards.add(store, ids, T0)
+    for node_id in ids[:50]:  # ten are never reviewed
+        at = T0
+        for _ in range(rng.randint(1, 4)):
+            at += timedelta(days=rng.uniform(0, 9), seconds=rng.randint(0, 86399))
+            cards.rate(store, node_id, rng.randint(1, 4), at)
+    for days in (0, 1, 17, 400):
+        now = T0 + timedelta(days=40 + days, hours=rng.uniform(0, 23))
+        fast = cards.retrievabilities(store, now)
+        one_by_one = {row.node_id: retrievability(row, now) for row in cards.cards(store)}
+        assert fast.keys() == one_by_one.keys() and all(fast[i] == pytest.approx(one_by_one[i], abs=1e-12)
+                                                        for i in ids)
+    assert sum(v == 0.0 for v in fast.values()) >= 10
+    means = topic_recall(["a", "b", "empty"], {"a": ids[:2], "b": ids[50:], "empty": ["zzz"]}.__getitem__, fast)
+    assert means == {"a": pytest.approx((fast[ids[0]] + fast[ids[1]]) / 2), "b": 0.0, "empty": None}

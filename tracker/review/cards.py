@@ -7,10 +7,11 @@ taken out of review keeps its state and log (``active`` false) for its return.
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
@@ -166,10 +167,38 @@ def log(store: Store, node_id: str | None = None) -> list:
         return list(conn.execute(query))
 
 
+# Whole elapsed days since the last review, as fsrs counts them (timedelta.days: floored), from the stored
+# UTC text, to the millisecond; NULL for a card never reviewed.
+ELAPSED = ("SELECT node_id, stability, MAX(0, CAST((julianday(?) - julianday(last_review)) * 86400000 AS INTEGER)"
+           " / 86400000) FROM review_cards WHERE active")
+# The same curve evaluated by SQLite itself, where it was built with its math functions (3.35+): no
+# Python work per card. 0 for a card never reviewed.
+CURVE = ("SELECT node_id, CASE WHEN last_review IS NULL OR NOT stability > 0 THEN 0.0 ELSE pow(1.0 + :factor * "
+         "(MAX(0, CAST((julianday(:now) - julianday(last_review)) * 86400000 AS INTEGER) / 86400000)) / stability, "
+         ":decay) END FROM review_cards WHERE active")
+
+
 def retrievabilities(store: Store, now: datetime | None = None) -> dict[str, float]:
-    """Each active card's retrievability now (fsrs), by node id."""
+    """Each active card's retrievability now, by node id (0 for a card never reviewed).
+
+    fsrs's own forgetting curve with the scheduler's own decay and factor
+    (``schedule.curve``), on rows read straight from SQLite in one scan:
+    building 100,000 fsrs cards (or SQLAlchemy rows) takes seconds, this
+    tens of milliseconds. Tests check it against fsrs card by card.
+    """
     now = now or utcnow()
-    return {row.node_id: schedule.retrievability(row, now) for row in cards(store)}
+    if store.engine.dialect.name != "sqlite":
+        return {row.node_id: schedule.retrievability(row, now) for row in cards(store)}
+    factor, decay = schedule.curve()
+    stamp = now.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+    with store.connection() as conn:
+        raw = conn.connection.driver_connection
+        try:
+            return dict(raw.execute(CURVE, {"factor": factor, "now": stamp, "decay": decay}).fetchall())
+        except sqlite3.OperationalError:  # no math functions in this SQLite: the curve in Python
+            rows = raw.execute(ELAPSED, (stamp,)).fetchall()
+    return {node_id: 0.0 if days is None or not stability or stability <= 0
+            else (1 + factor * days / stability) ** decay for node_id, stability, days in rows}
 
 
 def skipped_kinds(store: Store) -> set[str]:

@@ -48,6 +48,11 @@ def card_columns(card: Card) -> dict:
             "difficulty": card.difficulty, "due": card.due, "last_review": card.last_review}
 
 
+def curve() -> tuple[float, float]:
+    """fsrs's forgetting curve constants for our scheduler: R = (1 + factor * days / stability) ** decay."""
+    return SCHEDULER._FACTOR, SCHEDULER._DECAY
+
+
 def retrievability(row, now: datetime) -> float:
     """fsrs's recall probability now; 0 for a card never reviewed."""
     if row.last_review is None or row.stability is None:
