@@ -139,3 +139,4 @@ def test_the_concept_bullet_links_colahs_post_instead_of_copying_it():
     assert concept.kind == "topic"
     related = {v for _, v, d in graph.graph.out_edges(concept.id, data=True) if d["kind"] == "related"}
     assert "understanding-lstm-networks" in related
+

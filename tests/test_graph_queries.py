@@ -83,3 +83,21 @@ def test_search_fuzzy_over_titles_aliases_authors_tags(graph):
     assert search(graph, "bckprp")[0].id == "backprop"  # subsequence
     assert search(graph, "cnn")[0].id == "alexnet"
     assert search(graph, "zzzz") == []
+
+
+def test_search_finds_a_curated_node_by_the_title_a_list_gave_it(write_layer):
+    write_layer("""\
+nodes:
+  - {id: bn, kind: paper, title: Batch Normalization Accelerating Training, arxiv: "1502.03167",
+     url: https://arxiv.org/abs/1502.03167}
+""", "curated.yaml")
+    folder = write_layer("""\
+list: {id: l, title: L, file: l.md}
+nodes:
+  - {id: l, kind: topic, title: L}
+  - {id: other-name, kind: paper, title: Ioffe Szegedy Covariate Shift Trick, url: https://arxiv.org/pdf/1502.03167,
+     topics: [l], sources: [{list: l.md, line: 3, order: 1}]}
+""", "l.yaml")
+    graph = load_graph(folder)
+    assert graph.resolve("other-name") == "bn"
+    assert search(graph, "covariate shift trick")[0].id == "bn"

@@ -55,6 +55,7 @@ class SearchIndex:
 def node_fields(node: Node) -> list[tuple[str, str]]:
     fields = [("title", node.title)]
     fields += [("alias", a) for a in node.aliases]
+    fields += [("alias", t) for t in node.also_titled]  # what imported lists call it: found, never an identity
     fields += [("author", a) for a in node.authors]
     fields += [("tag", t) for t in node.tags]
     fields.append(("id", node.id))
