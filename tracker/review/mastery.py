@@ -20,7 +20,7 @@ from datetime import datetime
 from ..graph.membership import items_of
 from ..store.tables import utcnow
 from . import cards
-from .schedule import RECALLED, retrievability
+from .schedule import RECALLED
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class Mastery:
 
     def __init__(self, tg, store, progress: Mapping[str, str], now: datetime | None = None) -> None:
         self.tg, self.progress, self.now = tg, progress, now or utcnow()
-        self.recall = {row.node_id: retrievability(row, self.now) for row in cards.cards(store)}
+        self.recall = cards.retrievabilities(store, self.now)
         slugs = {n.implementation for n in tg.nodes.values() if n.implementation}
         self.passed = store.implemented(slugs)
         self._store = store
