@@ -32,6 +32,20 @@ def register(sub, common) -> None:
     p.add_argument("words", nargs="*", metavar="ACTION ID", help="add|remove IDs, or skip|unskip KINDs")
     p.set_defaults(func=cmd_review)
 
+    p = sub.add_parser("plan", parents=[common], help="fit reads, runs and due reviews into weekly hours",
+                       description="Plan the next weeks: the what-now queue (or the path to --target), each item "
+                                   "costed by kind, its implementation to run, and due reviews at a few minutes "
+                                   "each, fitted into --hours per week. Prerequisites always come first.")
+    p.add_argument("--hours", type=float, required=True, help="study hours per week")
+    p.add_argument("--weeks", type=int, default=4, help="how many weeks (default 4)")
+    p.add_argument("--target", metavar="ID", help="plan the path to this node instead of the what-now queue")
+    p.add_argument("--format", choices=("text", "markdown", "ics"), default="text",
+                   help="text (default), a markdown checklist, or an iCalendar file with one event per week")
+    p.add_argument("--minutes", action="append", default=[], metavar="KIND_OR_ID=N",
+                   help="override an estimate, for a kind (paper=90) or one node (resnet=240); repeatable")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of the terminal")
+    p.set_defaults(func=cmd_plan)
+
     p = sub.add_parser("due", parents=[common], help="list review cards due now (or within --days)")
     p.add_argument("--days", type=float, default=0.0, help="also list cards due within this many days")
     p.set_defaults(func=cmd_due)
@@ -83,6 +97,69 @@ def _skip(ctx, action: str, kinds: list[str]) -> int:
         ctx.print_json({"skipped_kinds": skipped})
         return 0
     ctx.console.print(Text("review is not offered for: ") + Text(", ".join(skipped) or "(no kind skipped)"))
+    return 0
+
+
+def cmd_plan(ctx) -> int:
+    from datetime import date
+
+    from ..graph.model import NODE_KINDS
+    from ..review import cards
+    from ..review.plan import build_plan
+    from ..review.plan_format import task_text, to_ics, to_markdown, week_heading
+
+    args = ctx.args
+    if not 0 < args.hours <= 24 * 7:
+        raise UserError(f"--hours {args.hours:g}: give the study hours per week, more than 0 and at most 168")
+    if not 1 <= args.weeks <= 104:
+        raise UserError(f"--weeks {args.weeks}: give 1 to 104 weeks")
+    overrides = {}
+    for item in args.minutes:
+        key, _, value = item.partition("=")
+        if not value.strip().isdigit() or int(value) <= 0:
+            raise UserError(f"--minutes {item!r}: write KIND=N or ID=N with N a whole number of minutes above 0")
+        overrides[key if key in NODE_KINDS else ctx.resolve(key)] = int(value)
+    tg, progress = ctx.graph, ctx.progress()
+    target = ctx.resolve(args.target) if args.target else None
+    slugs = {n.implementation for n in tg.nodes.values() if n.implementation}
+    today = date.today()
+    start = today - timedelta(days=today.weekday())
+    horizon = start + timedelta(weeks=args.weeks)
+    from datetime import datetime, time
+
+    due = cards.due(ctx.store, datetime.combine(horizon, time()).astimezone())
+    plan = build_plan(tg, progress, args.hours, args.weeks, due=due, passed=ctx.store.implemented(slugs),
+                      start=start, target=target, overrides=overrides)
+    if ctx.json:
+        ctx.print_json([{"week": w.number, "start": w.start.isoformat(), "minutes": w.minutes, "budget": w.budget,
+                         "over_budget": w.over_budget,
+                         "tasks": [{"what": t.what, "id": t.node_id, "title": tg.nodes[t.node_id].title,
+                                    "minutes": t.minutes} for t in w.tasks]} for w in plan])
+        return 0
+    if args.format == "text" and not args.output:
+        for week in plan:
+            ctx.console.print(Text(week_heading(week), style="bold red" if week.over_budget else "bold"))
+            for task in week.tasks:
+                ctx.console.print(Text("  [ ] ") + safe(task_text(tg, task)))
+        return 0
+    if args.format == "ics":
+        data = to_ics(tg, plan)
+    else:
+        text = to_markdown(tg, plan) if args.format == "markdown" else "\n".join(
+            line for w in plan for line in [week_heading(w), *(f"  [ ] {task_text(tg, t)}" for t in w.tasks)])
+        data = (text.rstrip("\n") + "\n").encode("utf-8")
+    if not args.output:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return 0
+    from pathlib import Path
+
+    target_file = Path(args.output).expanduser()
+    try:
+        target_file.write_bytes(data)
+    except OSError as err:
+        raise UserError(f"cannot write {target_file}: {err.strerror}") from None
+    ctx.console.print(Text(f"plan for {len(plan)} weeks written to ") + safe(str(target_file)))
     return 0
 
 
