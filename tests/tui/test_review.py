@@ -75,3 +75,29 @@ def test_marking_read_offers_review_and_a_adds_it(make_app, store):
 
     asyncio.run(main())
     assert [c.node_id for c in cards.cards(store)] == ["perceptron"]
+
+
+def test_details_and_dashboard_show_the_three_tracks(make_app, store):
+    store.mark("perceptron", "read")
+    cards.add(store, ["perceptron"], at(10))
+
+    async def main():
+        app = make_app()
+        async with app.run_test(size=(140, 50)) as pilot:
+            await loaded(pilot)
+            app.jump_to("perceptron")
+            await wait_for(pilot, lambda: app.selected == "perceptron")
+            from tracker.tui.widgets.node_details import NodeDetails as Pane
+
+            pane = app.screen.query_one(Pane)
+            await wait_for(pilot, lambda: "mastery" in pane_text(pane))
+            assert "read ✓ · no implementation · recall 0% (due for review)" in pane_text(pane)
+            await pilot.press("d")
+            await wait_for(pilot, lambda: "recalled" in shown(app, "mastery"))
+            assert "Basics  read 1/4 · implemented 0/1 · recalled 0/1  recall 0%" in shown(app, "mastery")
+
+    asyncio.run(main())
+
+
+def pane_text(pane) -> str:
+    return " ".join(str(w.render()) for w in pane.query("Static"))

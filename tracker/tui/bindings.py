@@ -43,7 +43,7 @@ NODE_BINDINGS = [
     Binding("x", "app.run('demo', True)", "Quick demo", id="run_demo_quick", group=RUN),
     Binding("X", "app.run('demo', False)", "Full demo", id="run_demo", group=RUN),
     Binding("t", "app.run('test')", "Tests", id="run_tests", group=RUN),
-    Binding("a", "app.review_add", "Review later", id="review_add"),
+    Binding("a", "app.review_add", "Review later", show=False, id="review_add"),  # the toast after r names it
 ]
 
 BROWSE_BINDINGS = [

@@ -50,6 +50,7 @@ class NodeDetails:
     finished: Any = None
     updated: Any = None
     counts: Any = None  # a membership.Tally, for topics
+    tracks: Any = None  # mastery.NodeTracks (or TopicTracks): read, implemented, recalled
     relations: list[Relation] = field(default_factory=list)
     notes: list[Any] = field(default_factory=list)
     implementation: ImplementationMeta | None = None
@@ -229,6 +230,9 @@ class Session:
             if row is not None:
                 info.started, info.finished, info.updated = row.started_at, row.finished_at, row.updated_at
             info.notes = [n for n in self.store.notes(view.stored_ids(node_id)) if n.body.strip()]
+            from .mastery_view import gather
+
+            info.tracks = gather(self, node_id, datetime.now().astimezone())
             if node.implementation:
                 info.last_demo = self.store.last_run(node.implementation, "demo")
                 info.last_test = self.store.last_run(node.implementation, "test")

@@ -32,6 +32,9 @@ class DashboardScreen(FooterOrder, Screen):
             yield Static(id="weeks")
             yield Static(Text("Topics", style="bold"), classes="section")
             yield Static(id="topic-bars")
+            yield Static(Text.assemble(("Mastery", "bold"), ("  read · implemented · recalled; colour: mean recall "
+                                                              "of the items in review", "dim")), classes="section")
+            yield Static(id="mastery")
             yield Static(Text("Reading lists", style="bold"), classes="section")
             yield Static(id="list-bars")
         yield Footer(show_command_palette=False)  # / opens it, and the footer needs the room
@@ -95,6 +98,9 @@ class DashboardScreen(FooterOrder, Screen):
         self.query_one("#weeks", Static).update(labels)
         width = self.size.width - 4
         self.query_one("#topic-bars", Static).update(progress_table(topic_rows(data["topics"]), width))
+        from ..mastery_view import dashboard_text
+
+        self.query_one("#mastery", Static).update(dashboard_text(session, data["topics"], self.app.clock()))
         self.query_one("#list-bars", Static).update(
             progress_table([(entry["title"], entry, 0) for entry in data["lists"]], width))
 

@@ -165,6 +165,10 @@ class NodeDetails(VerticalScroll):
                              ("from", ", ".join(f"{s.list}:{s.line}" for s in node.sources))):
             if value:
                 lines.append(_row(label, value))
+        if info.tracks is not None:
+            from ..mastery_view import tracks_text
+
+            lines.append(_row("mastery", tracks_text(info.tracks)))
         if node.description:
             lines.append(_row("about", node.description[:600]))
         return Text("\n").join(lines)
