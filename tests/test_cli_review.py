@@ -92,3 +92,17 @@ def test_a_session_stops_on_q_and_at_end_of_input_without_losing_ratings(cli):
 def test_unknown_review_action_is_one_line(cli):
     code, _, err = cli("review", "frobnicate")
     assert code == 1 and err.startswith("tracker: unknown review action 'frobnicate'") and err.count("\n") == 1
+
+
+def test_doctor_reports_a_card_left_on_a_removed_node_and_reattach_moves_it(cli):
+    ok(cli("review", "add", "lstm"))
+    ok(cli("review", stdin="\n3\n"))
+    with sqlite3.connect(cli.db) as conn:  # as if the graph had renamed lstm to an id it no longer knows
+        conn.execute("UPDATE review_cards SET node_id = 'gone-lstm'")
+        conn.execute("UPDATE review_log SET node_id = 'gone-lstm'")
+    report = json.loads(ok(cli("doctor", "--json")))
+    assert [(o["node_id"], o["reviews"], o["in_review"]) for o in report["orphans"]] == [("gone-lstm", 1, True)]
+    assert "a review card with 1 log rows" in cli("doctor")[1]
+    assert "0 runs and 2 review records from gone-lstm to lstm" in ok(cli("doctor", "--reattach", "gone-lstm", "lstm"))
+    assert json.loads(ok(cli("doctor", "--json")))["orphans"] == []
+    assert log_rows(cli.db) == [("lstm", 3, 0)]

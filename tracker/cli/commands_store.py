@@ -361,7 +361,8 @@ def cmd_doctor(ctx) -> int:
                  style="yellow"))
     for r in orphans:
         line = Text("  ") + safe(r.node_id, "bold")
-        line.append(f"  status {r.status or '-'}, {r.history} changes, {r.notes} notes, {r.runs} runs", style="dim")
+        line.append(f"  status {r.status or '-'}, {r.history} changes, {r.notes} notes, {r.runs} runs"
+                    + (f", a review card with {r.reviews} log rows" if r.in_review else ""), style="dim")
         c.print(line)
     c.print(Text("re-attach with: tracker doctor --reattach OLD NEW", style="dim"))
     return 1 if problems else 0
@@ -395,8 +396,8 @@ def _reattach(ctx, old: str, new_key: str) -> int:
         ctx.print_json(vars(result))
         return 0
     c = ctx.console
-    c.print(Text(f"moved {result.history} status changes, {result.notes} notes and {result.runs} runs "
-                 f"from ") + safe(old, "bold") + Text(" to ") + safe(new, "bold"))
+    c.print(Text(f"moved {result.history} status changes, {result.notes} notes, {result.runs} runs and "
+                 f"{result.reviews} review records from ") + safe(old, "bold") + Text(" to ") + safe(new, "bold"))
     messages = {
         "moved": f"moved its status to {new}",
         "kept new": f"{new} already had a newer status; kept it and dropped the older one from {old}",

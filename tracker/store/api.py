@@ -55,6 +55,8 @@ class RecordCounts:
     history: int
     notes: int
     runs: int
+    reviews: int = 0  # review log rows (a card with no ratings yet counts as none)
+    in_review: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ class Reattached:
     notes: int
     runs: int
     progress: str  # "moved", "kept new" (NEW's status was newer), "replaced" or "none"
+    reviews: int = 0  # review log rows moved, plus one for a card
 
 
 PROGRESS = Progress.__table__
@@ -423,12 +426,16 @@ class Store:
         with self.session() as s:
             status = dict(s.execute(sa.select(Progress.node_id, Progress.status)).all())
             counts = {}
-            for table in (StatusChange, Note, Run):
+            from .tables import ReviewCard, ReviewEntry
+
+            for table in (StatusChange, Note, Run, ReviewEntry):
                 rows = s.execute(sa.select(table.node_id, sa.func.count()).group_by(table.node_id))
                 counts[table] = dict(rows.all())
-        ids = set(status).union(*counts.values())
+            carded = set(s.execute(sa.select(ReviewCard.node_id)).scalars())
+        ids = set(status).union(*counts.values(), carded)
         return {i: RecordCounts(i, status.get(i), counts[StatusChange].get(i, 0), counts[Note].get(i, 0),
-                                counts[Run].get(i, 0)) for i in sorted(ids)}
+                                counts[Run].get(i, 0), counts[ReviewEntry].get(i, 0), i in carded)
+                for i in sorted(ids)}
 
     def reattach(self, old: str, new: str) -> Reattached:
         """Move everything stored under ``old`` to ``new``; if both have a status, the newer wins."""
@@ -436,7 +443,7 @@ class Store:
             raise StoreError(f"{old!r} is already attached to itself")
         with self.session(write=True) as s:
             result = move_records(s, old, new)
-            if result.progress == "none" and not (result.history or result.notes or result.runs):
+            if result.progress == "none" and not (result.history or result.notes or result.runs or result.reviews):
                 raise StoreError(f"nothing is stored under {old!r}")
         return result
 
@@ -464,19 +471,19 @@ def move_records(s: Session, old: str, new: str) -> Reattached:
         else:
             outcome = "kept new"
         s.delete(old_row)
-    _move_review(s, old, new)
-    return Reattached(old, new, moved[StatusChange], moved[Note], moved[Run], outcome)
+    reviews = _move_review(s, old, new)
+    return Reattached(old, new, moved[StatusChange], moved[Note], moved[Run], outcome, reviews)
 
 
-def _move_review(s: Session, old: str, new: str) -> None:
+def _move_review(s: Session, old: str, new: str) -> int:
     """The review log follows the node; two cards become one, replayed by fsrs from the joined log."""
     from ..review.cards import replay_node
     from .tables import ReviewCard, ReviewEntry
 
-    s.execute(sa.update(ReviewEntry).where(ReviewEntry.node_id == old).values(node_id=new))
+    moved = s.execute(sa.update(ReviewEntry).where(ReviewEntry.node_id == old).values(node_id=new)).rowcount
     old_card, new_card = s.get(ReviewCard, old), s.get(ReviewCard, new)
     if old_card is None:
-        return
+        return moved
     at = max(old_card.updated_at, new_card.updated_at) if new_card else old_card.updated_at
     if new_card is None:
         s.execute(sa.update(ReviewCard).where(ReviewCard.node_id == old).values(node_id=new))
@@ -486,3 +493,4 @@ def _move_review(s: Session, old: str, new: str) -> None:
         s.delete(old_card)
     s.flush()
     replay_node(s.connection(), new, at)
+    return moved + 1
