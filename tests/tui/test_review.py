@@ -101,3 +101,29 @@ def test_details_and_dashboard_show_the_three_tracks(make_app, store):
 
 def pane_text(pane) -> str:
     return " ".join(str(w.render()) for w in pane.query("Static"))
+
+
+def test_the_tree_shows_a_topics_mean_recall_and_redraws_it_after_a_rating(make_app, store):
+    from tests.tui.helpers import row_labels
+    from tracker.tui.widgets.topic_tree import TopicTree
+
+    cards.add(store, ["perceptron"], at(10))
+
+    async def main():
+        app = make_app()
+        async with app.run_test(size=(140, 50)) as pilot:
+            await loaded(pilot)
+            tree = app.screen.query_one(TopicTree)
+            app.jump_to("perceptron")
+            await wait_for(pilot, lambda: app.selected == "perceptron")
+            assert any(label.strip().startswith("Basics  0/4  recall 0%") for label in row_labels(tree))
+            assert not any("Classics" in label and "recall" in label for label in row_labels(tree))
+            await pilot.press("w")
+            await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
+            await pilot.press("space", "4")
+            await settle(pilot)
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: not isinstance(app.screen, ReviewScreen))
+            await wait_for(pilot, lambda: any("Basics  0/4  recall 100%" in label for label in row_labels(tree)))
+
+    asyncio.run(main())

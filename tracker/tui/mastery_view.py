@@ -58,3 +58,36 @@ def dashboard_text(session, topics: list[dict], now: datetime) -> Text:
             line = Text(indent) + Text(clean(child["title"]), style=f"bold {shade(tracks.mean_retrievability)}")
             lines.append(line + Text("  ") + tracks_text(tracks))
     return Text("\n").join(lines) if lines else Text("No topics.", style="dim")
+
+
+RECALL_TTL_S = 60.0  # retrievability moves by whole days: a minute-old reading is current enough
+
+
+def topic_recall(session, topic_id: str, now: datetime | None = None) -> float | None:
+    """A topic's mean retrievability over its items in review (None: none in review), for its tree row.
+
+    One store scan serves every row; it is redone after a rating (``forget_recall``) or a minute later.
+    """
+    import time
+
+    from ..graph.membership import items_of
+    from ..review import cards
+    from ..review.heatmap import topic_recall as means
+
+    cached = session.__dict__.get("_recall")
+    if cached is None or time.monotonic() - cached[0] > RECALL_TTL_S:
+        try:
+            recall = cards.retrievabilities(session.store, now)
+        except Exception:  # noqa: BLE001 - a locked or unreadable store: the tree still draws, without recall
+            recall = {}
+        cached = session.__dict__["_recall"] = (time.monotonic(), recall, {})
+    _, recall, per_topic = cached
+    if not recall or topic_id not in session.graph.nodes:
+        return None
+    if topic_id not in per_topic:
+        per_topic[topic_id] = means([topic_id], lambda t: items_of(session.graph, t), recall)[topic_id]
+    return per_topic[topic_id]
+
+
+def forget_recall(session) -> None:
+    session.__dict__.pop("_recall", None)

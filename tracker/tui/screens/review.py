@@ -17,6 +17,7 @@ from ...review.card_text import load_card_text
 from ...review.session import Session, counts_line
 from ...text import clean
 from ..bindings import REVIEW_BINDINGS
+from ..mastery_view import forget_recall
 
 
 class ReviewScreen(Screen):
@@ -108,6 +109,8 @@ class ReviewScreen(Screen):
         self.refresh_bindings()
 
         def rated(message: str) -> None:
+            forget_recall(self.app.session)
+            self.app.progress_signal.publish(self.session.rated[-1:])  # its tree rows' recall, the dashboard
             self.reviewed += 1
             self.say(message)
             self.show_card()
@@ -116,6 +119,8 @@ class ReviewScreen(Screen):
 
     def action_undo_rating(self) -> None:
         def undone(message: str) -> None:
+            forget_recall(self.app.session)
+            self.app.progress_signal.publish([self.session.current] if self.session.current else [])
             if message.startswith("undid"):
                 self.reviewed -= 1
             self.say(message)

@@ -53,6 +53,12 @@ class TopicTree(Tree[str]):
             head = Text("")
             title = literal(view.title(node_id), "bold")
             tail = Text("  ").append_text(counter(view.counts(node_id, session.progress)))
+            from ..mastery_view import topic_recall
+            from ...review.heatmap import shade
+
+            recall = topic_recall(session, node_id, self.app.clock())
+            if recall is not None:  # the forgetting heatmap: only where something is in review
+                tail.append(f"  recall {recall:.0%}", style=shade(recall))
         else:
             node = session.graph.nodes[node_id]
             status = session.status(node_id)
