@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import command
 from fsrs import Card, Rating, Scheduler
 
-from tracker.review import cards
+from tracker.review import cards, schedule
 from tracker.store import StoreError, open_store
 from tracker.store.backup import read_backup, restore, write_backup
 from tracker.store.engine import SCHEMA_HEAD, alembic_config
@@ -194,6 +194,11 @@ def test_the_one_scan_retrievability_matches_fsrs_card_by_card(store):
         one_by_one = {row.node_id: retrievability(row, now) for row in cards.cards(store)}
         assert fast.keys() == one_by_one.keys() and all(fast[i] == pytest.approx(one_by_one[i], abs=1e-12)
                                                         for i in ids)
+        factor, decay = schedule.curve()
+        with store.connection() as conn:  # the path for an SQLite without math functions agrees too
+            slow = cards.curve_in_python(conn.connection.driver_connection,
+                                         now.strftime("%Y-%m-%d %H:%M:%S.%f"), factor, decay)
+        assert all(slow[i] == pytest.approx(one_by_one[i], abs=1e-12) for i in ids)
     assert sum(v == 0.0 for v in fast.values()) >= 10
     means = topic_recall(["a", "b", "empty"], {"a": ids[:2], "b": ids[50:], "empty": ["zzz"]}.__getitem__, fast)
     assert means == {"a": pytest.approx((fast[ids[0]] + fast[ids[1]]) / 2), "b": 0.0, "empty": None}

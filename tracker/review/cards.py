@@ -196,7 +196,12 @@ def retrievabilities(store: Store, now: datetime | None = None) -> dict[str, flo
         try:
             return dict(raw.execute(CURVE, {"factor": factor, "now": stamp, "decay": decay}).fetchall())
         except sqlite3.OperationalError:  # no math functions in this SQLite: the curve in Python
-            rows = raw.execute(ELAPSED, (stamp,)).fetchall()
+            return curve_in_python(raw, stamp, factor, decay)
+
+
+def curve_in_python(raw, stamp: str, factor: float, decay: float) -> dict[str, float]:
+    """``retrievabilities`` for an SQLite built without math functions: elapsed days in SQL, the power here."""
+    rows = raw.execute(ELAPSED, (stamp,)).fetchall()
     return {node_id: 0.0 if days is None or not stability or stability <= 0
             else (1 + factor * days / stability) ** decay for node_id, stability, days in rows}
 
