@@ -127,3 +127,22 @@ def test_the_tree_shows_a_topics_mean_recall_and_redraws_it_after_a_rating(make_
             await wait_for(pilot, lambda: any("Basics  0/4  recall 100%" in label for label in row_labels(tree)))
 
     asyncio.run(main())
+
+
+def test_the_plan_view_replans_when_an_item_is_marked(make_app, store):
+    from tracker.tui.screens.plan import PlanScreen
+
+    async def main():
+        app = make_app()
+        async with app.run_test(size=(140, 50)) as pilot:
+            await loaded(pilot)
+            app.action_plan()
+            await wait_for(pilot, lambda: isinstance(app.screen, PlanScreen))
+            first = shown(app, "plan")
+            assert "Week 1 (from 2024-03-11)" in first and "Read The Perceptron (2h 00m)" in first
+            assert "5 hours a week" in first
+            store.mark("perceptron", "read")  # marked elsewhere: the app's database watch notices
+            await wait_for(pilot, lambda: "Read The Perceptron" not in shown(app, "plan"))
+            assert "Read Learning representations by back-propagating errors" in shown(app, "plan")
+
+    asyncio.run(main())

@@ -301,6 +301,7 @@ class TrackerApp(NodeActions, RunActions, ReviewActions, App[int]):
             ("Runs", "The run panel: demo and test output", lambda: self.action_show_mode("run")),
             ("Review", "Review the cards due now, one at a time (FSRS)", self.action_review),
             ("Add to review", "Put the selected item in spaced review", self.action_review_add),
+            ("Weekly plan", "What to read, review and run each week, in your weekly hours", self.action_plan),
             ("Mark read", "Mark the selected item read", lambda: self.action_mark("read")),
             ("Mark reading", "Mark the selected item as being read", lambda: self.action_mark("reading")),
             ("Mark skipped", "Mark the selected item skipped", lambda: self.action_mark("skipped")),

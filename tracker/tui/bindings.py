@@ -93,12 +93,15 @@ REVIEW_BINDINGS = [
     Binding("escape", "dismiss", "Close", id="close_review"),
 ]
 
+PLAN_BINDINGS = [Binding("escape", "dismiss", "Close", id="close_plan")]
+
 # (section, bindings) as the help screen and the README list them.
 SECTIONS = [
     ("On a highlighted node", NODE_BINDINGS), ("Everywhere", APP_BINDINGS), ("Browse", BROWSE_BINDINGS),
     ("Topic tree", TREE_BINDINGS), ("Notes editor", NOTES_BINDINGS), ("Note changed elsewhere", CONFLICT_BINDINGS),
     ("Learning path", PATH_BINDINGS), ("Run panel", RUN_PANEL_BINDINGS), ("Kind picker", PICKER_BINDINGS),
-    ("Questions", CONFIRM_BINDINGS), ("Review", REVIEW_BINDINGS), ("This help", HELP_BINDINGS),
+    ("Questions", CONFIRM_BINDINGS), ("Review", REVIEW_BINDINGS), ("Weekly plan", PLAN_BINDINGS),
+    ("This help", HELP_BINDINGS),
 ]
 ALL_BINDINGS = [b for _, bindings in SECTIONS for b in bindings]
 BINDING_IDS = {b.id for b in ALL_BINDINGS if b.id}

@@ -15,6 +15,14 @@ class ReviewActions:
 
         self.push_screen(ReviewScreen())
 
+    def action_plan(self) -> None:
+        if not self.session.loaded:
+            self.warn("still loading: the plan opens once the graph is shown")
+            return
+        from .screens.plan import PlanScreen
+
+        self.push_screen(PlanScreen())
+
     def action_review_add(self) -> None:
         node_id = self._shown_node()
         if node_id is None:
