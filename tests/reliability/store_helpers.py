@@ -9,6 +9,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 
 GRAPH = """
@@ -79,3 +81,11 @@ def one_line_error(proc: subprocess.CompletedProcess) -> str:
     assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1, proc.stderr
     assert proc.stderr.startswith("tracker: ")
     return proc.stderr.strip()
+
+
+@pytest.fixture
+def tracker(tmp_path):
+    """A Tracker with the small graph written, for tests that import this fixture."""
+    t = Tracker(tmp_path)
+    t.write_graph()
+    return t

@@ -11,16 +11,9 @@ import json
 
 import pytest
 
-from tests.reliability.store_helpers import Tracker, one_line_error
+from tests.reliability.store_helpers import one_line_error, tracker  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def tracker(tmp_path):
-    t = Tracker(tmp_path)
-    t.write_graph()
-    return t
 
 
 def test_a_bad_timestamp_row_stops_no_command_and_doctor_quarantines_it(tracker):

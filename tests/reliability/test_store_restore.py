@@ -10,16 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.reliability.store_helpers import GRAPH, Tracker, one_line_error
+from tests.reliability.store_helpers import GRAPH, one_line_error, tracker  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def tracker(tmp_path):
-    t = Tracker(tmp_path)
-    t.write_graph()
-    return t
 
 
 def test_restore_after_reattach_duplicates_nothing(tracker):
