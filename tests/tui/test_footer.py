@@ -20,7 +20,7 @@ def test_footer_at_140_columns_shows_every_key_of_the_highlighted_item(make_app)
             await wait_for(pilot, lambda: app.selected == "backprop")
             await pilot.pause(0.3)
             assert footer(app) == ("r i s u Mark e Note o Open p Path x X t Run f Hide done K Kinds z Undo n Next "
-                                   "d Stats l Runs / Search ? Help q Quit")
+                                   "d Stats l Runs w Review / Search ? Help q Quit")
             app.jump_to("perceptron")  # no implementation: no run keys
             await wait_for(pilot, lambda: app.selected == "perceptron")
             await pilot.pause(0.3)
