@@ -174,7 +174,7 @@ ELAPSED = ("SELECT node_id, stability, MAX(0, CAST((julianday(?) - julianday(las
 # The same curve evaluated by SQLite itself, where it was built with its math functions (3.35+): no
 # Python work per card. 0 for a card never reviewed.
 CURVE = ("SELECT node_id, CASE WHEN last_review IS NULL OR NOT stability > 0 THEN 0.0 ELSE pow(1.0 + :factor * "
-         "(MAX(0, CAST((julianday(:now) - julianday(last_review)) * 86400000 AS INTEGER) / 86400000)) / stability, "
+         "(MAX(0, CAST((:now - julianday(last_review)) * 86400000 AS INTEGER) / 86400000)) / stability, "
          ":decay) END FROM review_cards WHERE active")
 
 
@@ -194,7 +194,8 @@ def retrievabilities(store: Store, now: datetime | None = None) -> dict[str, flo
     with store.connection() as conn:
         raw = conn.connection.driver_connection
         try:
-            return dict(raw.execute(CURVE, {"factor": factor, "now": stamp, "decay": decay}).fetchall())
+            now_jd = raw.execute("SELECT julianday(?)", (stamp,)).fetchone()[0]  # parsed once, not per card
+            return dict(raw.execute(CURVE, {"factor": factor, "now": now_jd, "decay": decay}).fetchall())
         except sqlite3.OperationalError:  # no math functions in this SQLite: the curve in Python
             return curve_in_python(raw, stamp, factor, decay)
 

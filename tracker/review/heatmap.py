@@ -14,7 +14,7 @@ def topic_recall(topics: Iterable[str], items_of: Callable[[str], Iterable[str]]
                  recall: Mapping[str, float]) -> dict[str, float | None]:
     means: dict[str, float | None] = {}
     for topic in topics:
-        values = [recall[i] for i in items_of(topic) if i in recall]
+        values = [v for v in map(recall.get, items_of(topic)) if v is not None]
         means[topic] = sum(values) / len(values) if values else None
     return means
 
