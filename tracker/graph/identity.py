@@ -36,6 +36,11 @@ _REPO_HOSTS = ("github.com", "gitlab.com", "bitbucket.org")
 # Words that say what kind of thing a title names rather than which one ("Introduction", "Lecture 3").
 _FILLER = frozenset("a an the of and or to for in on with by at from via is introduction intro overview tutorial "
                     "lecture lectures notes slides summary readme part chapter week day session basics".split())
+_COMMON_WORDS = frozenset(
+    "deep learning neural network networks net nets machine machines model models ai artificial intelligence data "
+    "training train learn representation representations method methods approach system systems algorithm "
+    "algorithms theory analysis survey review guide primer course book books paper papers blog post video talk "
+    "vision language image images text speech computer introduction new simple efficient large scale".split())
 KEY_KINDS = ("arxiv", "doi", "openreview", "url")
 ID_KINDS = ("arxiv", "doi", "openreview")
 _ID_PREFIXES = tuple(f"{k}:" for k in ID_KINDS)
@@ -251,7 +256,11 @@ def is_specific_title(norm: str | None) -> bool:
     if not norm:
         return False
     content = [w for w in norm.split() if w not in _FILLER and not w.isdigit()]
-    return len(content) >= 3
+    if len(content) >= 3:
+        return True
+    # Two words name one thing when one of them is not the field's common vocabulary:
+    # "Pointer Networks", "Layer Normalization", "Wasserstein GAN" do; "Deep Learning", "Neural Networks" do not.
+    return len(content) == 2 and all(len(w) >= 3 for w in content) and any(w not in _COMMON_WORDS for w in content)
 
 
 def kind_family(kind: str | None) -> str:

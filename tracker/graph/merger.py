@@ -158,7 +158,8 @@ class Merger:
             if entry is None:
                 continue
             found, node_family, is_alias = entry
-            if (node_family == family and (is_alias or is_specific_title(norm) or self._same_authorship(found, spec))
+            # A curated alias is the curator's word that the name is this node, whatever kind a list calls it.
+            if ((is_alias or node_family == family and (is_specific_title(norm) or self._same_authorship(found, spec)))
                     and not self._conflicts(found, ids)):
                 return found, "alias" if is_alias else "title"
         norm = None if spec.derived_title else normalize_title(spec.title)
