@@ -45,7 +45,7 @@ _LABEL_TAIL_RE = re.compile(r"[\s_\-#]*(\d+|v\d+|[ivx]+)$")
 _LABEL_PAREN_RE = re.compile(r"\s*\([^)]*\)$")
 _WRAP_CHARS = "[]()*_~`'\"<>{} \t:.,;|"
 _REF_MARKER_RE = re.compile(r"^\s*(\[\s*\d+\s*\]|\d+\s*[.)]|\(\s*\d+\s*\))\s*")
-_STAR_RE = re.compile(r":star:|★|⭐")
+STAR_RE = re.compile(r":star:|★|⭐")
 _QUOTED_RE = re.compile(r'"([^"]{3,}?)"|“([^”]{3,}?)”|„([^“”]{3,}?)[“”]')
 _YEAR_RE = re.compile(r"(?<![\d.])(19[5-9]\d|20[0-4]\d)(?![\d])")
 _BY_RE = re.compile(r"(?:^|[\s,(\-–])(?:by|By|BY)\s+([A-Z][^()\[\],;:.!?]*?(?:\s+et\s+al\.?)?)(?=\s*(?:$|[()\[\],;:!?]|\s-\s|\s–\s|\sat\s|\sin\s|\son\s|\sfrom\s|\.(?:\s|$)))")
@@ -134,7 +134,7 @@ class Entry:
         return self.source == "derived"
 
 
-def _plain_text(inline: Inline) -> str:
+def plain_text(inline: Inline) -> str:
     """The inline text with every link's text blanked out (positions kept)."""
     chars = list(inline.text)
     for link in inline.links:
@@ -150,7 +150,7 @@ def _clean_title(title: str) -> str:
     title = " ".join(title.split())
     if _PLAIN_TITLE_RE.match(title) and not _REF_MARKER_RE.match(title):
         return title  # the common case: nothing to strip
-    title = _STAR_RE.sub(" ", title)
+    title = STAR_RE.sub(" ", title)
     title = _REF_MARKER_RE.sub("", title)
     title = " ".join(title.split())
     for _ in range(3):
@@ -262,7 +262,7 @@ def _year_of(text: str) -> int | None:
 def read_entry(inline: Inline, labels: LabelStats, resolve=lambda url: url, max_words_before_bold: int = 15) -> Entry:
     """Everything one entry's inline says about it (the caller decides whether it is an entry)."""
     text = inline.text
-    plain = _plain_text(inline)
+    plain = plain_text(inline)
     links = [l for l in inline.links if l.url and not is_anchor(l.url)]
     named: list[InlineLink] = []
     labelled: list[InlineLink] = []
@@ -277,7 +277,7 @@ def read_entry(inline: Inline, labels: LabelStats, resolve=lambda url: url, max_
             named.append(link)
     parsed_links = [ParsedLink(l.url, l.text if l in labelled else ("" if l in bare else l.text),
                                C.kind_from_label(label_key(l.text)) if l in labelled else None) for l in links]
-    stars = len(_STAR_RE.findall(text)) or None
+    stars = len(STAR_RE.findall(text)) or None
     ids: dict[str, str] = {}
     for link in links:
         for key, value in _ids_of_url(link.url):
@@ -380,7 +380,7 @@ def _is_title_span(text: str, labels: LabelStats) -> bool:
 
 
 def _clean_rest(text: str) -> str:
-    text = _STAR_RE.sub(" ", text)
+    text = STAR_RE.sub(" ", text)
     text = re.sub(r"\(\s*\)|\[\s*\]", " ", text)
     return " ".join(text.split()).strip(_SEPARATORS + ".")
 

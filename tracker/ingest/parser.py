@@ -1,37 +1,42 @@
-"""Walk the block tree of one reading list and extract topics and items.
+"""Walk the block tree of one reading list and extract topics and entries.
 
-The five styles this understands (and mixes of them):
-- headings as topics, bold-titled bullets as papers, plain sub-bullets as notes;
-- a heading whose first bullets are only notes is itself a paper (``### Title``);
+An entry is a list item, a citation paragraph, a table row, a heading that
+names one paper (with ``- **Authors**: ...`` field bullets under it), or a
+bold paragraph followed by an author line and a bare URL. What an entry is
+called is read by ``entry.read_entry``; this module decides which blocks are
+entries, topics or notes:
+- headings (numbered, per year, per week, inside bullets) are topics; a deep
+  heading whose bullets are only notes is a paper (``### Title``);
 - ``#### Paper N: Title`` headings and bare link lists under ``### Week N``;
-- nested topic bullets whose ``[[paper](url)] [[blog](url)]`` link groups are
-  the resources of the thing the bullet text names;
-- ``[Title](url): description`` bullets, also when the title spans two lines
-  or the bullet lacks its space (``-[x](y)``);
-- Obsidian notes: front matter, ``#PAPER Title (Author Year): URL`` lines with
-  ``#CODE``/``#TALK`` sub-items, ``[[wiki-links]]`` and ``^block-ids``.
+- bullets whose sub-bullets are things of their own are topics; plain
+  sub-bullets are notes on the entry above, label-only ones more of its links;
+- concept bullets keep their links as resources (``GRU, LSTMs [[blog_1](..)]``);
+  a bullet with one resource link is that resource;
+- Obsidian notes: front matter, ``#PAPER Title (Author Year): URL`` lines,
+  ``[[wiki-links]]`` and ``^block-ids``; task lists (``- [x]``).
+A list's own habits are read first (``_list_habits``): link texts it uses for
+several URLs are labels, URLs it uses for several entries are placeholders.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urljoin
 
 import yaml
 
-from ..graph.identity import slugify
 from ..gc_pause import gc_paused
-from functools import lru_cache
-from urllib.parse import urljoin
-
+from ..graph.identity import arxiv_id, ids_of_url, slugify
+from ..text import clean as clean_text
 from . import classify as C
-from .blocks import Block, Inline, InlineLink, parse_blocks
-from .entry import _STAR_RE, is_anchor, is_label_word, looks_like_id_or_url, RESOURCE_LABELS, Entry, split_year_tail, LabelStats, label_key as label_key_of, _plain_text as _plain, derived_title, read_entry, split_citation_authors
+from .blocks import Block, Inline, parse_blocks
+from .entry import (RESOURCE_LABELS, STAR_RE, Entry, LabelStats, derived_title, is_anchor, is_label_word,
+                    label_key, looks_like_id_or_url, plain_text, read_entry, split_citation_authors,
+                    split_year_tail)
 from .items import ImportWarning, ParsedItem, ParsedLink, ParsedList, ParsedTopic
 from .reading import read_list
-from ..graph.identity import arxiv_id as I_arxiv
-from ..graph.identity import ids_of_url
-from ..text import clean as clean_text
 
 _YEAR_IN_RE = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
 _LETTERS_RE = re.compile(r"[^\W\d_]{2,}")
@@ -99,7 +104,7 @@ def is_placeholder_path(url: str) -> bool:
 
 def _strip_link_groups(text: str, inline: Inline) -> str:
     """The bullet text without its links' texts: what names the thing ("AlexNet [[paper](..)]" -> "AlexNet")."""
-    plain = _plain(inline)
+    plain = plain_text(inline)
     plain = C.extract_tags(C.extract_block_id(_clean_text(plain))[0])[0]
     plain = _CHECKBOX_RE.sub("", plain)
     plain = _EMPTY_GROUP_RE.sub(" ", plain)
@@ -258,7 +263,7 @@ class _Walker:
                 continue
             col = title_col
             if col is None or col >= len(row):
-                col = max(range(len(row)), key=lambda i: len(_plain(row[i])))
+                col = max(range(len(row)), key=lambda i: len(plain_text(row[i])))
             cell = row[col]
             entries = [read_entry(c, self.labels, self.resolve, max_words_before_bold=0) if i == col  # a bold
                        else self.entry(c) for i, c in enumerate(row)]                       # summary word is no title
@@ -278,7 +283,7 @@ class _Walker:
                 source = "derived"
             else:
                 source = "table" if entry.source not in ("link",) else "link"
-            others = " ".join(_plain(c) for i, c in enumerate(row) if i != col)
+            others = " ".join(plain_text(c) for i, c in enumerate(row) if i != col)
             item = ParsedItem(title=title, kind=kind, line=cell.line, order=self.next_order(), topic=topic,
                               url=primary.url if primary else None, links=links, authors=entry.authors,
                               year=entry.year or C.leading_year(others)[1], title_source=source, ids=ids,
@@ -388,7 +393,7 @@ class _Walker:
         usable = [l for l in usable if not l.label or C.kind_from_label(l.label) != "code" or len(usable) == 1]
         for l in usable:
             key = l.label.strip("[]()*_ ").lower()
-            if key in ("pdf", "paper", "arxiv", "abs", "html", "doi") or I_arxiv(l.url):
+            if key in ("pdf", "paper", "arxiv", "abs", "html", "doi") or arxiv_id(l.url):
                 return l
         return usable[0] if usable else None
 
@@ -465,7 +470,7 @@ class _Walker:
         has_children = any(c.kind == "list" for c in block.children)
         item_tags = [t for t in tags if t.lower() in ITEM_TAGS]
         label = _strip_link_groups(text, inline) if http_links else text.strip(" :")
-        label = _NUMBERING_RE.sub("", _STAR_RE.sub(" ", label) if ":" in label or "★" in label or "⭐" in label else label).strip()
+        label = _NUMBERING_RE.sub("", STAR_RE.sub(" ", label) if ":" in label or "★" in label or "⭐" in label else label).strip()
         if entry.source == "text" and http_links and entry.title:
             label = entry.title  # the text before the link group names the thing
         new_item: int | None = None
@@ -521,11 +526,11 @@ class _Walker:
                     or C.kind_from_context(" ".join(topic[-1:])) or ("article" if links else "topic"))
             source, local_label = "text", ""
             if (not item_tags and len(real) == 1 and len(links) == 1 and generic and title
-                    and label_key_of(generic[0].text) in RESOURCE_LABELS):
+                    and label_key(generic[0].text) in RESOURCE_LABELS):
                 # "Vanilla [[blog](karpathy...)]": the entry is that one resource; its text names it only here.
                 source, local_label = "label", title
             elif not item_tags and len(real) >= 2:
-                if primary is not None and primary.kind != "paper" and len({label_key_of(l.label) for l in real}) == 1:
+                if primary is not None and primary.kind != "paper" and len({label_key(l.label) for l in real}) == 1:
                     # "GRU, LSTMs [[blog_1](..)] [[blog_2](colah..)]": a concept; each link a resource of its own.
                     primary, kind = None, "topic"
                 for l in real:
@@ -660,7 +665,7 @@ class _Walker:
                         target.links.append(ParsedLink(link.url, rest if labelled else "",
                                                        C.kind_from_label(rest) if labelled else C.kind_from_url(link.url),
                                                        resource=labelled))
-                    if target.url is None and not (labelled and C.kind_from_label(label_key_of(rest)) != "paper"):
+                    if target.url is None and not (labelled and C.kind_from_label(label_key(rest)) != "paper"):
                         target.url = link.url
                         target.ids = target.ids or ids_of_url(link.url)
                         if target.kind == "topic" and labelled:
@@ -750,7 +755,7 @@ def _list_habits(blocks: list[Block]) -> tuple[LabelStats, set[str]]:
                         names[link.url] = set(list(names[link.url])[:3])
     labels.freeze()
     placeholders = {url for url, found in names.items() if len(found) >= 2 and _is_http(url)
-                    and not I_arxiv(url)}
+                    and not arxiv_id(url)}
     return labels, placeholders
 
 
