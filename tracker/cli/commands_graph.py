@@ -14,6 +14,8 @@ from .render import bar, node_line, safe
 def register(sub, common) -> None:
     p = sub.add_parser("topics", parents=[common], help="the topic tree with item counts")
     p.add_argument("--depth", type=int, default=None, help="levels to show")
+    p.add_argument("--by", choices=("list", "topic"), default="list",
+                   help="list: one root per reading list (default); topic: the canonical topic map across lists")
     p.set_defaults(func=cmd_topics)
 
     p = sub.add_parser("list", parents=[common], help="items, optionally by topic and kind")
@@ -58,6 +60,10 @@ def _topic_label(tg, topic_id: str, counts) -> Text:
 def cmd_topics(ctx) -> int:
     from ..graph import membership
 
+    if ctx.args.by == "topic":
+        from .commands_topic_map import cmd_topics_by_topic
+
+        return cmd_topics_by_topic(ctx)
     tg = ctx.graph
     progress = ctx.progress()
     counts = {}  # the tree's and `tracker stats`'s count: done means read, skipped shown apart

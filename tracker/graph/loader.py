@@ -22,7 +22,7 @@ from .files import layer_files
 from .identity import normalize_title
 from .merger import MergeLog, Merger as _Merger, Record as _Record, canonical_order
 from .problems import GraphError
-from .model import PART_OF, RELATED, REQUIRES, LinkRef, Node, SourceRef, TopicGraph
+from .model import PART_OF, RELATED, REQUIRES, CanonicalTopic, LinkRef, Node, SourceRef, TopicGraph
 from .schema import LayerFile, NodeSpec
 
 
@@ -250,11 +250,37 @@ def build_graph(layers: list[tuple[str, LayerFile]], known_implementations: set[
             norm = normalize_title(title)
             if norm:
                 title_index.setdefault(norm, node.id)
+    topic_map = _topic_map(layers, resolve, warnings)
     if log is not None:
         log.merges.extend(merger.merges)
         log.file_ids.update(merger.file_ids)
         log.curated.update(merger.curated)
-    return TopicGraph(merger.nodes, graph, merger.id_aliases, title_index, lists, warnings)
+    return TopicGraph(merger.nodes, graph, merger.id_aliases, title_index, lists, warnings, topic_map)
+
+
+def _topic_map(layers, resolve, warnings: list[str]) -> list[CanonicalTopic]:
+    """The curated layers' canonical topics, references resolved; an unknown one is a warning and is left out."""
+    topics: dict[str, CanonicalTopic] = {}
+    for path, layer in canonical_order(layers):
+        if layer.list is not None and layer.topic_map:
+            warnings.append(f"{path}: a topic map belongs in a curated layer, not a list's; it is ignored")
+            continue
+        for entry in layer.topic_map:
+            refs = {}
+            for field in ("headings", "nodes"):
+                refs[field] = []
+                for ref in getattr(entry, field):
+                    target = resolve(ref)
+                    if target is None:
+                        warnings.append(f"{path}: topic map {entry.id!r} names unknown node {ref!r}; it is left out")
+                    else:
+                        refs[field].append(target)
+            if entry.id in topics:
+                warnings.append(f"{path}: topic map {entry.id!r} is defined twice; the first one is kept")
+                continue
+            topics[entry.id] = CanonicalTopic(entry.id, entry.title, tuple(entry.keywords),
+                                              tuple(dict.fromkeys(refs["headings"])), tuple(dict.fromkeys(refs["nodes"])))
+    return list(topics.values())
 
 
 def _apply_overrides(layers, graph: nx.DiGraph, merger: _Merger, resolve, warnings: list[str]) -> None:

@@ -95,6 +95,17 @@ class Edge:
     reason: str = ""
 
 
+@dataclass(frozen=True)
+class CanonicalTopic:
+    """A topic of the curated topic map, its references resolved to node ids (``tracker.graph.topic_map``)."""
+
+    id: str
+    title: str
+    keywords: tuple[str, ...] = ()
+    headings: tuple[str, ...] = ()
+    nodes: tuple[str, ...] = ()
+
+
 @dataclass
 class TopicGraph:
     """Nodes by id, a networkx DiGraph of typed edges, and alias resolution."""
@@ -105,6 +116,7 @@ class TopicGraph:
     title_index: dict[str, str]
     lists: dict[str, dict]
     warnings: list[str] = field(default_factory=list)
+    topic_map: list[CanonicalTopic] = field(default_factory=list)  # from curated layers' ``topic_map``
     cache: dict = field(default_factory=dict, repr=False, compare=False)  # derived facts; the graph never changes
 
     def __contains__(self, node_id: str) -> bool:

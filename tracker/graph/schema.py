@@ -109,7 +109,25 @@ class ListInfo(Strict):
     file: str
 
 
+class CanonicalTopic(Strict):
+    """A topic of the canonical topic map (curated layers): list headings and items filed under it."""
+
+    id: str
+    title: str
+    keywords: list[str] = []  # how a heading about it is worded: an imported list's headings match on these
+    headings: list[str] = []  # list topics (with everything under them) that belong to it
+    nodes: list[str] = []  # items filed under it directly (curated papers no list files)
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not ID_RE.match(value):
+            raise ValueError(f"id {value!r} must be a lowercase slug (a-z, 0-9, '-', '.', '/')")
+        return value
+
+
 class LayerFile(Strict):
     nodes: List[NodeSpec] = []  # noqa: UP006 - the field below shadows ``list`` here
     overrides: List[Override] = []  # noqa: UP006
+    topic_map: List[CanonicalTopic] = []  # noqa: UP006 - curated layers only (tracker.graph.topic_map)
     list: ListInfo | None = None
