@@ -36,7 +36,7 @@ def test_backup_file_is_versioned_json_with_everything(source, tmp_path):
     path = tmp_path / "backup.json"
     counts = write_backup(source, path)
     assert counts == {"progress": 2, "history": 4, "notes": 2, "runs": 1, "review_cards": 0, "review_log": 0,
-                      "review_skip_kinds": 0}
+                      "review_skip_kinds": 0, "node_prefs": 0}
     data = json.loads(path.read_text(encoding="utf-8"))
     assert (data["format"], data["version"]) == (FORMAT, VERSION)
     assert [p["node_id"] for p in data["progress"]] == ["attention", "resnet"]
@@ -235,7 +235,7 @@ def test_backup_of_unparsable_rows_keeps_their_values_as_they_are(source, tmp_pa
         conn.execute("UPDATE runs SET metrics = '{not json'")
     path = tmp_path / "b.json"
     assert write_backup(source, path) == {"progress": 2, "history": 4, "notes": 2, "runs": 1, "review_cards": 0,
-                                          "review_log": 0, "review_skip_kinds": 0}
+                                          "review_log": 0, "review_skip_kinds": 0, "node_prefs": 0}
     data = json.loads(path.read_text())
     assert data["progress"][1]["updated_at"] == "not a time"
     assert data["history"][0]["at"] == 20240301

@@ -23,7 +23,7 @@ def sqlite_rows(path, sql: str) -> list[tuple]:
 def test_schema_head_constant_matches_the_migrations():
     scripts = ScriptDirectory.from_config(alembic_config())
     assert scripts.get_current_head() == SCHEMA_HEAD
-    assert [r.revision for r in scripts.walk_revisions()] == ["0004", "0003", "0002", "0001"]
+    assert [r.revision for r in scripts.walk_revisions()] == ["0005", "0004", "0003", "0002", "0001"]
 
 
 def test_new_database_is_migrated_with_wal_busy_timeout_and_foreign_keys(tmp_path):
@@ -51,7 +51,8 @@ def test_models_and_migrations_agree(tmp_path):
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False}), SQLModel.metadata)
     engine.dispose()
-    ours = {"progress", "status_history", "notes", "runs", "review_cards", "review_log", "review_skip_kinds"}
+    ours = {"progress", "status_history", "notes", "runs", "review_cards", "review_log", "review_skip_kinds",
+            "node_pref"}
     relevant = [d for d in diff if not (d[0] == "remove_table" and d[1].name not in ours)
                 and not (d[0] == "add_table" and d[1].name not in ours)]
     assert relevant == []

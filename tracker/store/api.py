@@ -19,8 +19,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from .engine import WRITE_OPTION, Target
-from .tables import Note, Progress, Run, StatusChange, utcnow
-from .vocabulary import FINISHED_OUTCOMES, RUN_KINDS, RUN_OUTCOMES, StoreError, check_choice, check_status
+from .tables import NodePref, Note, Progress, Run, StatusChange, utcnow
+from .vocabulary import FINISHED_OUTCOMES, ROLES, RUN_KINDS, RUN_OUTCOMES, StoreError, check_choice, check_status
 
 OUTPUT_TAIL_CHARS = 20_000
 
@@ -57,6 +57,7 @@ class RecordCounts:
     runs: int
     reviews: int = 0  # review log rows (a card with no ratings yet counts as none)
     in_review: bool = False
+    prefs: bool = False  # an estimate or core/optional choice is stored
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class Reattached:
     runs: int
     progress: str  # "moved", "kept new" (NEW's status was newer), "replaced" or "none"
     reviews: int = 0  # review log rows moved, plus one for a card
+    prefs: str = "none"  # the estimate/role row: "moved", "merged" (both had one) or "none"
 
 
 PROGRESS = Progress.__table__
@@ -399,6 +401,44 @@ class Store:
     def is_implemented(self, slug: str) -> bool:
         return slug in self.implemented([slug])
 
+    # per-node choices -------------------------------------------------------
+
+    def set_estimate(self, node_id: str, minutes: int | None, at: datetime | None = None) -> None:
+        """The learner's own time for a node, in minutes; ``None`` goes back to the per-kind default."""
+        if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0):
+            raise StoreError(f"invalid estimate {minutes!r}: a whole number of minutes above 0")
+        self._set_pref(node_id, at, estimate_minutes=minutes)
+
+    def set_role(self, node_id: str, role: str | None, at: datetime | None = None) -> None:
+        """Core or optional on learning paths; ``None`` goes back to what the reading list says."""
+        if role is not None:
+            check_choice(role, ROLES, "role")
+        self._set_pref(node_id, at, role=role)
+
+    def estimates(self) -> dict[str, int]:
+        """Node id -> the learner's minutes, for nodes that have one."""
+        return self._prefs(NodePref.estimate_minutes)
+
+    def roles(self) -> dict[str, str]:
+        """Node id -> ``core`` or ``optional``, for nodes the learner flipped."""
+        return self._prefs(NodePref.role)
+
+    def _prefs(self, column) -> dict[str, Any]:
+        query = sa.select(NodePref.node_id, column).where(column.is_not(None))
+        with self.connection() as conn:
+            return dict(conn.execute(query).all())
+
+    def _set_pref(self, node_id: str, at: datetime | None, **values: Any) -> None:
+        now = at or utcnow()
+        with self.session(write=True) as s:
+            row = s.get(NodePref, node_id)
+            if row is None:
+                row = NodePref(node_id=node_id, updated_at=now)
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.updated_at = now
+            s.add(row)
+
     # maintenance ----------------------------------------------------------
 
     def schema_revision(self) -> str | None:
@@ -417,7 +457,8 @@ class Store:
         """Every node id that has a status, a history entry or a note."""
         from .tables import ReviewCard
 
-        query = sa.union(*(sa.select(t.c.node_id) for t in (PROGRESS, HISTORY, NOTES, ReviewCard.__table__)))
+        query = sa.union(*(sa.select(t.c.node_id)
+                           for t in (PROGRESS, HISTORY, NOTES, ReviewCard.__table__, NodePref.__table__)))
         with self.connection() as conn:
             return set(conn.execute(query).scalars())
 
@@ -432,9 +473,10 @@ class Store:
                 rows = s.execute(sa.select(table.node_id, sa.func.count()).group_by(table.node_id))
                 counts[table] = dict(rows.all())
             carded = set(s.execute(sa.select(ReviewCard.node_id)).scalars())
-        ids = set(status).union(*counts.values(), carded)
+            preferred = set(s.execute(sa.select(NodePref.node_id)).scalars())
+        ids = set(status).union(*counts.values(), carded, preferred)
         return {i: RecordCounts(i, status.get(i), counts[StatusChange].get(i, 0), counts[Note].get(i, 0),
-                                counts[Run].get(i, 0), counts[ReviewEntry].get(i, 0), i in carded)
+                                counts[Run].get(i, 0), counts[ReviewEntry].get(i, 0), i in carded, i in preferred)
                 for i in sorted(ids)}
 
     def reattach(self, old: str, new: str) -> Reattached:
@@ -443,7 +485,8 @@ class Store:
             raise StoreError(f"{old!r} is already attached to itself")
         with self.session(write=True) as s:
             result = move_records(s, old, new)
-            if result.progress == "none" and not (result.history or result.notes or result.runs or result.reviews):
+            if result.progress == "none" and result.prefs == "none" and not (
+                    result.history or result.notes or result.runs or result.reviews):
                 raise StoreError(f"nothing is stored under {old!r}")
         return result
 
@@ -472,7 +515,28 @@ def move_records(s: Session, old: str, new: str) -> Reattached:
             outcome = "kept new"
         s.delete(old_row)
     reviews = _move_review(s, old, new)
-    return Reattached(old, new, moved[StatusChange], moved[Note], moved[Run], outcome, reviews)
+    prefs = _move_prefs(s, old, new)
+    return Reattached(old, new, moved[StatusChange], moved[Note], moved[Run], outcome, reviews, prefs)
+
+
+def _move_prefs(s: Session, old: str, new: str) -> str:
+    """The estimate and role follow the node; where both ids have a choice, the newer one is kept."""
+    old_row, new_row = s.get(NodePref, old), s.get(NodePref, new)
+    if old_row is None:
+        return "none"
+    if new_row is None:
+        s.add(NodePref(node_id=new, estimate_minutes=old_row.estimate_minutes, role=old_row.role,
+                       updated_at=old_row.updated_at))
+        s.delete(old_row)
+        return "moved"
+    newer, older = (old_row, new_row) if old_row.updated_at > new_row.updated_at else (new_row, old_row)
+    for name in ("estimate_minutes", "role"):
+        value = getattr(newer, name)
+        setattr(new_row, name, value if value is not None else getattr(older, name))
+    new_row.updated_at = newer.updated_at
+    s.add(new_row)
+    s.delete(old_row)
+    return "merged"
 
 
 def _move_review(s: Session, old: str, new: str) -> int:

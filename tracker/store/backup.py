@@ -30,17 +30,18 @@ import sqlalchemy as sa
 
 from .api import Store, move_records
 from .engine import SCHEMA_HEAD
-from .tables import Note, Progress, ReviewCard, ReviewEntry, ReviewSkipKind, Run, StatusChange, utcnow
+from .tables import NodePref, Note, Progress, ReviewCard, ReviewEntry, ReviewSkipKind, Run, StatusChange, utcnow
 from .vocabulary import StoreError
 
 FORMAT = "tracker-backup"
-VERSION = 2  # 2 added the review sections; version 1 files still restore
+VERSION = 3  # 2 added the review sections, 3 node_prefs; older files still restore
 # Seconds to pause inside the restore transaction, after every row is written
 # and before the commit; lets the crash-safety test kill a writer mid-transaction.
 PAUSE_ENV = "TRACKER_DEBUG_RESTORE_PAUSE"
 
 TABLES = {"progress": Progress, "history": StatusChange, "notes": Note, "runs": Run,
-          "review_cards": ReviewCard, "review_log": ReviewEntry, "review_skip_kinds": ReviewSkipKind}
+          "review_cards": ReviewCard, "review_log": ReviewEntry, "review_skip_kinds": ReviewSkipKind,
+          "node_prefs": NodePref}
 TIME_FIELDS = {"started_at", "finished_at", "updated_at", "at", "undone_at", "created_at", "ended_at",
                "due", "last_review", "added_at", "reviewed_at"}
 FIELDS = {
@@ -53,8 +54,10 @@ FIELDS = {
                      "added_at", "updated_at"),
     "review_log": ("uid", "node_id", "rating", "reviewed_at", "duration_ms", "undoes"),
     "review_skip_kinds": ("kind", "updated_at"),
+    "node_prefs": ("node_id", "estimate_minutes", "role", "updated_at"),
 }
-KEYS = {"progress": "node_id", "review_cards": "node_id", "review_skip_kinds": "kind"}  # a row's key; others: id
+# a row's key; others: id
+KEYS = {"progress": "node_id", "review_cards": "node_id", "review_skip_kinds": "kind", "node_prefs": "node_id"}
 RAW_FIELDS = TIME_FIELDS | {"metrics", "is_undo", "active"}  # read as stored: a value that does not parse is still backed up
 
 
@@ -237,6 +240,7 @@ def restore(store: Store, data: dict[str, list[dict[str, Any]]]) -> RestoreRepor
         _restore_notes(s, data["notes"], report.counts["notes"])
         _restore_by_key(s, Run, ("slug", "kind", "node_id", "started_at"), data["runs"], report.counts["runs"])
         _restore_reviews(s, data, report.counts)
+        _restore_prefs(s, data.get("node_prefs", []), report.counts["node_prefs"])
         _pause_for_tests()
     return report
 
@@ -397,6 +401,24 @@ def _restore_reviews(s, data: dict[str, list[dict]], counts: dict[str, Counter])
         card = conn.execute(sa.select(ReviewCard.updated_at).where(ReviewCard.node_id == node_id)).first()
         if card is not None:
             replay_node(conn, node_id, card.updated_at)
+
+
+def _restore_prefs(s, rows: list[dict], counts: Counter) -> None:
+    """A node's estimate and role: the newer row wins whole (a cleared choice is a newer row too)."""
+    existing = dict(s.execute(sa.select(NodePref.node_id, NodePref.updated_at)).all())
+    for row in sorted(rows, key=lambda r: r["updated_at"], reverse=True):
+        node_id = row["node_id"]
+        if node_id not in existing:
+            s.execute(sa.insert(NodePref), [row])
+            existing[node_id] = row["updated_at"]
+            counts["added"] += 1
+            continue
+        verdict = _compare(existing[node_id], row["updated_at"])
+        counts[verdict] += 1
+        if verdict == "updated":
+            values = {k: v for k, v in row.items() if k != "node_id"}
+            s.execute(sa.update(NodePref).where(NodePref.node_id == node_id).values(**values))
+            existing[node_id] = row["updated_at"]
 
 
 def _pause_for_tests() -> None:

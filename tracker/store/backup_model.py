@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal, Optional
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, ValidationError
 
-from .vocabulary import RUN_KINDS, RUN_OUTCOMES, STATUSES
+from .vocabulary import ROLES, RUN_KINDS, RUN_OUTCOMES, STATUSES
 
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False, strict=False)]  # ints are fine; NaN and inf are not
 Point = Annotated[list[FiniteFloat], Field(min_length=2, max_length=2)]  # [step, value]
@@ -120,6 +120,13 @@ class SkipKindRecord(_Record):
     updated_at: Time
 
 
+class NodePrefRecord(_Record):
+    node_id: Text
+    estimate_minutes: Optional[Annotated[StrictInt, Field(gt=0)]] = None
+    role: Optional[Literal[ROLES]] = None  # type: ignore[valid-type]
+    updated_at: Time
+
+
 class Backup(_Record):
     format: Literal["tracker-backup"]
     version: StrictInt
@@ -132,6 +139,7 @@ class Backup(_Record):
     review_cards: list[ReviewCardRecord] = []
     review_log: list[ReviewLogRecord] = []
     review_skip_kinds: list[SkipKindRecord] = []
+    node_prefs: list[NodePrefRecord] = []
 
 
 def json_path(loc: tuple[Any, ...]) -> str:

@@ -210,3 +210,23 @@ class ReviewSkipKind(SQLModel, table=True):
 
     kind: str = Field(primary_key=True)
     updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class NodePref(SQLModel, table=True):
+    """A learner's own choices for one node: minutes it takes them, and core or optional on paths.
+
+    NULL means "not chosen": the graph's default (per-kind estimate, the
+    importer's core/supplementary mark) applies. A row whose choices are all
+    cleared is kept, so its ``updated_at`` still wins over an older backup.
+    """
+
+    __tablename__ = "node_pref"
+    __table_args__ = (
+        sa.CheckConstraint("role IS NULL OR role IN ('core', 'optional')", name="ck_node_pref_role"),
+        sa.CheckConstraint("estimate_minutes IS NULL OR estimate_minutes > 0", name="ck_node_pref_estimate"),
+    )
+
+    node_id: str = Field(primary_key=True)
+    estimate_minutes: Optional[int] = None
+    role: Optional[str] = None
+    updated_at: datetime = Field(sa_type=UTCDateTime)

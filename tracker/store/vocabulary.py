@@ -11,12 +11,13 @@ from ..errors import UserError
 # The newest migration. Opening a database already at this revision skips
 # loading Alembic, and read-only commands read it without SQLAlchemy
 # (quick_read); tests check it matches migrations/versions.
-SCHEMA_HEAD = "0004"
+SCHEMA_HEAD = "0005"
 BUSY_TIMEOUT_S = 30  # how long a connection waits for another process's write lock
 STATUSES = ("unread", "reading", "read", "skipped")
 RUN_KINDS = ("demo", "test")
 RUN_OUTCOMES = ("running", "passed", "failed", "cancelled", "interrupted", "timed out", "crashed")
 FINISHED_OUTCOMES = ("passed", "failed")  # the run got to its verdict
+ROLES = ("core", "optional")  # a node on a learning path: needed, or left out unless asked for
 
 
 class StoreError(UserError):
