@@ -19,8 +19,9 @@ Events:
   and ``series`` (the names of the models a demo trains one after another).
 - ``progress``: ``step`` (int, 1-based, counts the whole run) and ``metrics``
   (name -> finite float); a demo that trains several models adds ``series``
-  (which one) and ``series_step`` (the step inside it), so the watcher can
-  plot them as labelled curves on one shared step axis.
+  (which one) and ``series_step`` (the step inside it, counted from that
+  series' first step, not from its first report), so the watcher can plot
+  them as labelled curves on one shared step axis.
 - ``claim``: the claim check; ``text`` is the human sentence,
   ``measured``/``threshold`` are numbers (or null), ``reproduced`` a bool.
 - ``end``: ``status`` is ``reproduced``, ``not_reproduced`` or ``error``.
@@ -199,8 +200,16 @@ class Reporter:
     machine events to about ``machine_events``, so a 10,000-step demo neither
     floods a terminal nor the runner's pipe. A demo that trains several models
     one after another names them in ``start(series=...)`` and passes
-    ``series=`` to ``progress``; its steps keep counting the whole run, and the
-    step inside each model is worked out here.
+    ``series=`` to ``progress``; its steps keep counting the whole run.
+
+    ``series_step`` is the step inside the series' own run: series k of the
+    declared n owns the block of ``series_total`` steps that starts at
+    ``k * series_total + 1``, so a series that reports only every 10th step
+    shows 10, 20, ... however late its first report comes. A demo whose
+    series are not declared (or not laid out in equal blocks in declared
+    order) passes ``series_step=`` itself; only then is the step counted from
+    the series' first report. Rate limits count reports crossing a bucket of
+    ``every`` steps, so a sparse reporter is thinned the same way a dense one is.
     """
 
     def __init__(
@@ -218,6 +227,7 @@ class Reporter:
         self.title = ""
         self.series: list[str] = []
         self._series_first: dict[str, int] = {}
+        self._last_bucket: dict[tuple[str, str | None], int] = {}  # (channel, series) -> last bucket sent
 
     def _emit(self, event: str, **data: Any) -> None:
         if self.machine:
@@ -246,27 +256,42 @@ class Reporter:
         """Steps per series (the whole run when the demo trains one model)."""
         return max(self.total // max(len(self.series), 1), 1)
 
-    @staticmethod
-    def _due(step: int, total: int, budget: int) -> bool:
+    def _due(self, channel: str, series: str | None, step: int, total: int, budget: int) -> bool:
+        """True for a series' first report, its last step, and the first report in each new bucket of steps."""
         every = max(total // max(budget, 1), 1)
-        return step == 1 or step == total or step % every == 0
+        bucket = step // every
+        last = self._last_bucket.get((channel, series))
+        if last is not None and bucket <= last and step != total:
+            return False
+        self._last_bucket[(channel, series)] = bucket
+        return True
 
-    def progress(self, step: int, series: str | None = None, **metrics: float) -> None:
+    def _series_step(self, series: str, step: int) -> int:
+        """The step inside the series' own block (see the class docstring); always >= 1."""
+        first = self._series_first.setdefault(series, step)
+        if series in self.series:
+            inner = step - self.series.index(series) * self.series_total
+            if 1 <= inner <= self.series_total:
+                return inner
+        return max(step - first + 1, 1)
+
+    def progress(self, step: int, series: str | None = None, series_step: int | None = None,
+                 **metrics: float) -> None:
         step = int(step)
         clean = {str(k): _clean_number(v) for k, v in metrics.items()}
         data: dict[str, Any] = {"step": step}
         if series is None:
             shown_step, shown_total, label = step, self.total, ""
-            due = self._due(step, self.total, self.human_lines), self._due(step, self.total, self.machine_events)
+            due = (self._due("human", None, step, self.total, self.human_lines),
+                   self._due("machine", None, step, self.total, self.machine_events))
         else:
             series = str(series)
-            first = self._series_first.setdefault(series, step)
-            inner = step - first + 1
+            inner = max(int(series_step), 1) if series_step is not None else self._series_step(series, step)
             shown_step, shown_total, label = inner, self.series_total, f"{series} "
             data.update(series=series, series_step=inner)
             per_series = max(len(self.series), 1)
-            due = (self._due(inner, shown_total, max(self.human_lines // per_series, 2)),
-                   self._due(inner, shown_total, max(self.machine_events // per_series, 2)))
+            due = (self._due("human", series, inner, shown_total, max(self.human_lines // per_series, 2)),
+                   self._due("machine", series, inner, shown_total, max(self.machine_events // per_series, 2)))
         if due[0]:
             shown = "  ".join(f"{k} {v:.4g}" if v is not None else f"{k} nan" for k, v in clean.items())
             self.say(f"{label}step {shown_step}/{shown_total}  {shown}".rstrip())

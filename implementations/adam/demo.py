@@ -43,7 +43,7 @@ def steps_to_target(make_model, loss_fn, x, y, method, lr, target, budget, cfg, 
         if i % EVAL_EVERY == 0:
             with torch.no_grad():
                 full = loss_fn(model(x), y).item()
-            report.progress(first + i - 1, series=series, loss=full)
+            report.progress(first + i - 1, series=series, series_step=i, loss=full)
             if full <= target:
                 return i
     return None

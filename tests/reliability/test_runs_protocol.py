@@ -93,6 +93,46 @@ def test_every_event_the_reporter_sends_round_trips(total, step, metrics, text, 
     assert [e.kind for e in events] == ["start", "progress", "progress", "claim", "end"]
     assert events[0].data == {"total": total, "title": "t", "series": series}
     assert events[1].data == {"step": step, "metrics": metrics}
-    assert events[2].data == {"step": step, "series": series[-1], "series_step": 1, "metrics": metrics}
+    inner = step - (len(series) - 1) * (total // len(series))  # inside the last series' block, or its first report
+    series_step = inner if 1 <= inner <= total // len(series) else 1
+    assert events[2].data == {"step": step, "series": series[-1], "series_step": series_step, "metrics": metrics}
     assert events[3].data == {"text": text, "measured": measured, "threshold": threshold, "reproduced": reproduced}
     assert events[4].data == {"status": "reproduced"}
+
+
+@settings(max_examples=100)
+@given(series=st.lists(st.text("abcXYZ019 -", min_size=1, max_size=12).filter(str.strip), min_size=1, max_size=4,
+                       unique=True), each=st.integers(1, 200),
+       every=st.integers(1, 60), budget=st.integers(0, 300))
+def test_a_sparse_series_counts_its_steps_from_its_own_first_step(series, each, every, budget):
+    """Series k owns steps k*each+1 .. (k+1)*each; reporting only every `every`-th step of it, its
+    series_step must be the step inside that block (every, 2*every, ...), not the count since its
+    first report; every event sent parses, and neither its first report nor its last step is thinned away."""
+    out = io.StringIO()
+    report = Reporter(out, machine=True, human_lines=budget, machine_events=budget)
+    report.start(len(series) * each, series=series)
+    sent = {name: [i for i in range(every, each + 1, every)] for name in series}
+    for k, name in enumerate(series):
+        for i in sent[name]:
+            report.progress(k * each + i, series=name, loss=float(i))
+    events = [e for e in map(parse_line, out.getvalue().splitlines()) if e is not None and e.kind == "progress"]
+    human = [line for line in out.getvalue().split("\n") if not line.startswith(PREFIX)]
+    for k, name in enumerate(series):
+        mine = [e.data for e in events if e.data["series"] == name]
+        assert all(d["series_step"] == d["step"] - k * each == d["metrics"]["loss"] for d in mine)
+        assert all(d["series_step"] in sent[name] for d in mine)
+        if sent[name]:
+            assert mine[0]["series_step"] == sent[name][0]
+            assert each not in sent[name] or mine[-1]["series_step"] == each
+            assert f"{name} step {sent[name][0]}/{each}  loss {float(sent[name][0]):.4g}" in human
+
+
+def test_a_series_the_demo_does_not_declare_takes_the_step_it_is_given():
+    out = io.StringIO()
+    report = Reporter(out, machine=True, human_lines=0, machine_events=10**9)
+    report.start(1000)
+    for first in (1, 501):                               # two undeclared series of 500 steps, every 25th reported
+        for i in range(25, 501, 25):
+            report.progress(first + i - 1, series=f"run {first}", series_step=i, loss=1.0)
+    steps = [e.data["series_step"] for e in map(parse_line, out.getvalue().splitlines()) if e and e.kind == "progress"]
+    assert steps == list(range(25, 501, 25)) * 2
