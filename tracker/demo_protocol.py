@@ -202,13 +202,13 @@ class Reporter:
     one after another names them in ``start(series=...)`` and passes
     ``series=`` to ``progress``; its steps keep counting the whole run.
 
-    ``series_step`` is the step inside the series' own run: series k of the
-    declared n owns the block of ``series_total`` steps that starts at
-    ``k * series_total + 1``, so a series that reports only every 10th step
-    shows 10, 20, ... however late its first report comes. A demo whose
-    series are not declared (or not laid out in equal blocks in declared
-    order) passes ``series_step=`` itself; only then is the step counted from
-    the series' first report. Rate limits count reports crossing a bucket of
+    ``series_step`` is the step inside the series' own run: the declared
+    series own consecutive blocks of steps in declared order, equal shares of
+    ``total`` unless ``start(series_steps=...)`` gives each its length, so a
+    series that reports only every 10th step shows 10, 20, ... however late
+    its first report comes. A demo whose series are not declared passes
+    ``series_step=`` itself; only then is the step counted from the series'
+    first report. Rate limits count reports crossing a bucket of
     ``every`` steps, so a sparse reporter is thinned the same way a dense one is.
     """
 
@@ -227,6 +227,7 @@ class Reporter:
         self.title = ""
         self.series: list[str] = []
         self._series_first: dict[str, int] = {}
+        self._blocks: dict[str, tuple[int, int]] = {}  # series -> (first step, number of steps)
         self._last_bucket: dict[tuple[str, str | None], int] = {}  # (channel, series) -> last bucket sent
 
     def _emit(self, event: str, **data: Any) -> None:
@@ -240,9 +241,23 @@ class Reporter:
         self.stream.write(text + "\n")
         self.stream.flush()
 
-    def start(self, total: int, title: str = "", series: Sequence[str] = ()) -> None:
+    def start(self, total: int, title: str = "", series: Sequence[str] = (),
+              series_steps: Sequence[int] | None = None) -> None:
+        """``series_steps``: each series' own number of steps, when they are not equal shares of ``total``."""
         self.total = max(int(total), 1)
         self.series = [str(s) for s in series]
+        if len(self.series) > MAX_SERIES or len(set(self.series)) != len(self.series):
+            raise ValueError(f"at most {MAX_SERIES} distinct series names, got {self.series}")
+        lengths = [self.series_total] * len(self.series) if series_steps is None else [int(n) for n in series_steps]
+        if len(lengths) != len(self.series) or min(lengths, default=1) < 1 or (
+                series_steps is not None and sum(lengths) > self.total):
+            raise ValueError(f"series_steps {lengths} must give each of {len(self.series)} series >= 1 step, "
+                             f"{self.total} in all at most")
+        self._blocks = {}
+        first = 1
+        for name, length in zip(self.series, lengths):
+            self._blocks[name] = (first, length)
+            first += length
         title = title or self.title
         if title:
             self.say(title)
@@ -253,8 +268,11 @@ class Reporter:
 
     @property
     def series_total(self) -> int:
-        """Steps per series (the whole run when the demo trains one model)."""
+        """Steps per series when they are equal shares (the whole run when the demo trains one model)."""
         return max(self.total // max(len(self.series), 1), 1)
+
+    def _series_length(self, series: str) -> int:
+        return self._blocks[series][1] if series in self._blocks else self.series_total
 
     def _due(self, channel: str, series: str | None, step: int, total: int, budget: int) -> bool:
         """True for a series' first report, its last step, and the first report in each new bucket of steps."""
@@ -269,14 +287,15 @@ class Reporter:
     def _series_step(self, series: str, step: int) -> int:
         """The step inside the series' own block (see the class docstring); always >= 1."""
         first = self._series_first.setdefault(series, step)
-        if series in self.series:
-            inner = step - self.series.index(series) * self.series_total
-            if 1 <= inner <= self.series_total:
-                return inner
+        if series in self._blocks:
+            start, length = self._blocks[series]
+            if start <= step < start + length:
+                return step - start + 1
         return max(step - first + 1, 1)
 
     def progress(self, step: int, series: str | None = None, series_step: int | None = None,
                  **metrics: float) -> None:
+        """One step's metrics (``step``, ``series`` and ``series_step`` are not metric names)."""
         step = int(step)
         clean = {str(k): _clean_number(v) for k, v in metrics.items()}
         data: dict[str, Any] = {"step": step}
@@ -287,7 +306,7 @@ class Reporter:
         else:
             series = str(series)
             inner = max(int(series_step), 1) if series_step is not None else self._series_step(series, step)
-            shown_step, shown_total, label = inner, self.series_total, f"{series} "
+            shown_step, shown_total, label = inner, self._series_length(series), f"{series} "
             data.update(series=series, series_step=inner)
             per_series = max(len(self.series), 1)
             due = (self._due("human", series, inner, shown_total, max(self.human_lines // per_series, 2)),

@@ -50,7 +50,7 @@ def steps_to_target(activation: str, budget: int, target: float, x: torch.Tensor
         loss.backward()
         opt.step()
         running = sum(errors[-WINDOW:]) / len(errors[-WINDOW:])
-        report.progress(first_step + step - 1, loss=loss.item(), train_error=running)
+        report.progress(first_step + step - 1, series=activation, loss=loss.item(), train_error=running)
         if step >= WINDOW and running <= target:
             return step, running
     return None, running
@@ -60,7 +60,7 @@ def run(cfg: DemoConfig, report: Reporter) -> Claim:
     target, ratio, budget_factor = QUICK if cfg.quick else FULL
     x, y = (t.to(cfg.device) for t in load_digits_like_imagenet())
     total = cfg.steps + math.ceil(budget_factor * cfg.steps)
-    report.start(total=total)
+    report.start(total=total, series=["relu", "tanh"], series_steps=[cfg.steps, total - cfg.steps])
 
     relu_steps, relu_err = steps_to_target("relu", cfg.steps, target, x, y, cfg, report, 1)
     if relu_steps is None:

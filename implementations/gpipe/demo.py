@@ -87,7 +87,7 @@ def memory_table(grid, device, report: Reporter) -> tuple[float, float, float]:
             headline = reduction
         report.say(f"{K:2d} {M:3d}   {plain:12,d} ({plain / row_bytes:6.0f})   {remat:10,d} ({remat / row_bytes:5.0f})"
                    f"   {reduction:8.2f}x   {formula:.2f}x")
-        report.progress(i, reduction=reduction, formula=formula)
+        report.progress(i, series="memory", reduction=reduction, formula=formula)
     if device.type == "cuda":
         allocator = {}
         for remat in (False, True):
@@ -118,7 +118,7 @@ def bubble_table(x, y, device, report: Reporter, offset: int) -> float:
         gap = max_grad_gap(net, reference)
         worst_grad = max(worst_grad, gap)
         report.say(f"{K:2d} {M:3d}  {bwd:4d}    {timeline.num_ticks:5d}  {measured:9.4f}  {theory:13.4f}  {gap:.1e}")
-        report.progress(offset + i, bubble=measured, theory=theory)
+        report.progress(offset + i, series="bubble", bubble=measured, theory=theory)
         if (K, M, bwd) == (4, 4, 1):
             report.say(timeline.render())
     return worst_grad
@@ -142,7 +142,7 @@ def train_side_by_side(x, y, steps, offset, device, report: Reporter) -> tuple[l
         opt_ref.step()
         worst = max(worst, abs(loss.item() - ref_loss.item()))
         losses.append(loss.item())
-        report.progress(offset + step, loss=loss.item(), full_batch_loss=ref_loss.item())
+        report.progress(offset + step, series="GPipe K=4 M=8", loss=loss.item(), full_batch_loss=ref_loss.item())
     param_gap = max((p - q).abs().max().item() for p, q in zip(net.parameters(), reference.parameters()))
     with torch.no_grad():
         acc = (net(x).argmax(1) == y).double().mean().item()
@@ -168,7 +168,8 @@ def two_process_run(offset, report: Reporter) -> float:
         loss = F.cross_entropy(net(x), y)
         loss.backward()
         optimizer.step()
-        report.progress(offset + step + 1, loss=result.losses[step], full_batch_loss=loss.item())
+        report.progress(offset + step + 1, series="2 processes", loss=result.losses[step],
+                        full_batch_loss=loss.item())
     gap = max((result.state_dict[name] - p).abs().max().item() for name, p in net.named_parameters())
     report.say(f"2 gloo processes, ScheduleGPipe K=2 M={num_micro}, {steps} SGD steps: losses "
                + ", ".join(f"{v:.4f}" for v in result.losses)
@@ -184,7 +185,9 @@ def run(cfg: DemoConfig, report: Reporter) -> Claim:
     if cfg.quick:
         report.say(f"quick: {len(grid)} of {len(MEMORY_GRID)} memory settings, "
                    f"{cfg.steps} training steps, no two-process run (its test covers it)")
-    report.start(total=len(grid) + len(GRID) + cfg.steps + dist_steps)
+    phases = {"memory": len(grid), "bubble": len(GRID), "GPipe K=4 M=8": cfg.steps, "2 processes": dist_steps}
+    phases = {name: n for name, n in phases.items() if n}
+    report.start(total=sum(phases.values()), series=list(phases), series_steps=list(phases.values()))
     reduction, formula_gap, remat_grad_gap = memory_table(grid, cfg.device, report)
     x, y = load_batch(64, cfg.device)
     worst_grad = bubble_table(x, y, cfg.device, report, len(grid))

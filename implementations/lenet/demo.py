@@ -51,7 +51,7 @@ def accuracy(net: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
 
 
 def train(net: nn.Module, data, loss_fn, lr: float, batch: int, cfg: DemoConfig, report: Reporter, first_step: int,
-          generator: torch.Generator) -> float:
+          generator: torch.Generator, series: str) -> float:
     x_train, y_train, x_test, y_test = (t.to(cfg.device) for t in data)
     opt = MomentumSGD(net.parameters(), lr=lr)
     for i, idx in enumerate(batches(len(y_train), batch, cfg.steps, generator)):
@@ -63,13 +63,13 @@ def train(net: nn.Module, data, loss_fn, lr: float, batch: int, cfg: DemoConfig,
         opt.lr = lr if i < 0.75 * cfg.steps else lr / 10
         opt.step()
         acc = (net.predict(out.detach()) == y_train[idx]).float().mean()
-        report.progress(first_step + i, loss=loss.item(), acc=acc.item())
+        report.progress(first_step + i, series=series, loss=loss.item(), acc=acc.item())
     return accuracy(net, x_test, y_test)
 
 
 def run(cfg: DemoConfig, report: Reporter) -> Claim:
     generator = torch.Generator().manual_seed(cfg.seed)
-    report.start(total=len(SETUPS) * cfg.steps)
+    report.start(total=len(SETUPS) * cfg.steps, series=list(SETUPS))
     data = shifted_digit_split(FIELD, DIGIT, PAD)
     report.say(f"{len(data[1])} train / {len(data[3])} test digits, each {DIGIT}x{DIGIT} at a random offset "
                f"(0-{FIELD - DIGIT} px) of a {FIELD}x{FIELD} field, padded to {FIELD + 2 * PAD}x{FIELD + 2 * PAD}")
@@ -79,7 +79,7 @@ def run(cfg: DemoConfig, report: Reporter) -> Claim:
             lr = QUICK_LENET_LR
         net = make_net().to(cfg.device)
         params = sum(net.free_parameters().values())
-        results[name] = train(net, data, loss_fn, lr, BATCH, cfg, report, k * cfg.steps + 1, generator)
+        results[name] = train(net, data, loss_fn, lr, BATCH, cfg, report, k * cfg.steps + 1, generator, name)
         report.say(f"{name}: {params:,} free parameters, held-out accuracy {results[name]:.1%}")
     nearest = nearest_neighbour_accuracy(*data)
     report.say(f"1-nearest-neighbour (pixels, Euclidean): held-out accuracy {nearest:.1%}"

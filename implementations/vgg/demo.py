@@ -77,7 +77,8 @@ def train_and_test(name: str, seed: int, protocol: Protocol, x8: torch.Tensor, y
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
-        report.progress(first_step + i, loss=loss.item(), acc=(logits.argmax(1) == yb).float().mean().item())
+        report.progress(first_step + i, series=f"{name} seed {seed}", loss=loss.item(),
+                        acc=(logits.argmax(1) == yb).float().mean().item())
     net.eval()
     with torch.no_grad():
         return (net(x_test).argmax(1) == y_test).float().mean().item()
@@ -88,7 +89,7 @@ def run(cfg: DemoConfig, report: Reporter) -> Claim:
     seeds = [cfg.seed + k for k in range(protocol.seeds)]
     x8, y = load_digits_01()
     deep_name, shallow_name = NETS
-    report.start(total=len(seeds) * len(NETS) * cfg.steps)
+    report.start(total=len(seeds) * len(NETS) * cfg.steps, series=[f"{n} seed {s}" for s in seeds for n in NETS])
     sizes = {name: count_parameters(make_net(name)) for name in NETS}
     for name in NETS:
         report.say(f"{name}: {NETS[name][0]} -> linear classifier, {sizes[name]:,} parameters")

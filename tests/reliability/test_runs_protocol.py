@@ -10,6 +10,7 @@ import io
 import json
 import math
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +18,7 @@ from tracker.demo_protocol import PREFIX, Reporter, parse_line
 
 FIGURE = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e300, max_value=1e300)
 NAME = st.text(min_size=1, max_size=20).filter(lambda s: s.strip())
+RESERVED = ("step", "series", "series_step")  # progress()'s own arguments, not metric names
 JSON_LEAF = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20)
 JSON = st.recursive(JSON_LEAF, lambda inner: st.lists(inner, max_size=4)
                     | st.dictionaries(st.text(max_size=8), inner, max_size=4), max_leaves=20)
@@ -77,7 +79,8 @@ def test_the_reported_attacks_are_plain_log_text():
 
 
 @settings(max_examples=200)
-@given(total=st.integers(1, 10_000), step=st.integers(1, 10_000), metrics=st.dictionaries(NAME, FIGURE, max_size=5),
+@given(total=st.integers(1, 10_000), step=st.integers(1, 10_000),
+       metrics=st.dictionaries(NAME.filter(lambda s: s not in RESERVED), FIGURE, max_size=5),
        text=st.text(max_size=100), measured=FIGURE, threshold=FIGURE, reproduced=st.booleans(),
        series=st.lists(NAME, min_size=1, max_size=3, unique=True))
 def test_every_event_the_reporter_sends_round_trips(total, step, metrics, text, measured, threshold, reproduced,
@@ -93,8 +96,9 @@ def test_every_event_the_reporter_sends_round_trips(total, step, metrics, text, 
     assert [e.kind for e in events] == ["start", "progress", "progress", "claim", "end"]
     assert events[0].data == {"total": total, "title": "t", "series": series}
     assert events[1].data == {"step": step, "metrics": metrics}
-    inner = step - (len(series) - 1) * (total // len(series))  # inside the last series' block, or its first report
-    series_step = inner if 1 <= inner <= total // len(series) else 1
+    share = max(total // len(series), 1)
+    inner = step - (len(series) - 1) * share  # inside the last series' block, or else counted from its first report
+    series_step = inner if 1 <= inner <= share else 1
     assert events[2].data == {"step": step, "series": series[-1], "series_step": series_step, "metrics": metrics}
     assert events[3].data == {"text": text, "measured": measured, "threshold": threshold, "reproduced": reproduced}
     assert events[4].data == {"status": "reproduced"}
@@ -102,29 +106,40 @@ def test_every_event_the_reporter_sends_round_trips(total, step, metrics, text, 
 
 @settings(max_examples=100)
 @given(series=st.lists(st.text("abcXYZ019 -", min_size=1, max_size=12).filter(str.strip), min_size=1, max_size=4,
-                       unique=True), each=st.integers(1, 200),
-       every=st.integers(1, 60), budget=st.integers(0, 300))
-def test_a_sparse_series_counts_its_steps_from_its_own_first_step(series, each, every, budget):
-    """Series k owns steps k*each+1 .. (k+1)*each; reporting only every `every`-th step of it, its
-    series_step must be the step inside that block (every, 2*every, ...), not the count since its
-    first report; every event sent parses, and neither its first report nor its last step is thinned away."""
+                       unique=True), lengths=st.lists(st.integers(1, 150), min_size=4, max_size=4),
+       equal=st.booleans(), every=st.integers(1, 60), budget=st.integers(0, 300))
+def test_a_sparse_series_counts_its_steps_from_its_own_first_step(series, lengths, equal, every, budget):
+    """Series k owns the k-th block of steps (equal shares, or the lengths the demo declares); reporting
+    only every `every`-th step of it, its series_step must be the step inside that block (every,
+    2*every, ...), not the count since its first report; every event sent parses, and neither its first
+    report nor its last step is thinned away."""
+    lengths = [lengths[0]] * len(series) if equal else lengths[:len(series)]
     out = io.StringIO()
     report = Reporter(out, machine=True, human_lines=budget, machine_events=budget)
-    report.start(len(series) * each, series=series)
-    sent = {name: [i for i in range(every, each + 1, every)] for name in series}
-    for k, name in enumerate(series):
+    report.start(sum(lengths), series=series, series_steps=None if equal else lengths)
+    firsts = [1 + sum(lengths[:k]) for k in range(len(series))]
+    sent = {name: list(range(every, n + 1, every)) for name, n in zip(series, lengths)}
+    for name, first in zip(series, firsts):
         for i in sent[name]:
-            report.progress(k * each + i, series=name, loss=float(i))
+            report.progress(first - 1 + i, series=name, loss=float(i))
     events = [e for e in map(parse_line, out.getvalue().splitlines()) if e is not None and e.kind == "progress"]
     human = [line for line in out.getvalue().split("\n") if not line.startswith(PREFIX)]
-    for k, name in enumerate(series):
+    for name, first, n in zip(series, firsts, lengths):
         mine = [e.data for e in events if e.data["series"] == name]
-        assert all(d["series_step"] == d["step"] - k * each == d["metrics"]["loss"] for d in mine)
+        assert all(d["series_step"] == d["step"] - first + 1 == d["metrics"]["loss"] for d in mine)
         assert all(d["series_step"] in sent[name] for d in mine)
         if sent[name]:
             assert mine[0]["series_step"] == sent[name][0]
-            assert each not in sent[name] or mine[-1]["series_step"] == each
-            assert f"{name} step {sent[name][0]}/{each}  loss {float(sent[name][0]):.4g}" in human
+            assert n not in sent[name] or mine[-1]["series_step"] == n
+            assert f"{name} step {sent[name][0]}/{n}  loss {float(sent[name][0]):.4g}" in human
+
+
+def test_series_a_watcher_would_drop_are_refused_at_start():
+    report = Reporter(io.StringIO(), machine=True)
+    for series, steps in ((["a", "a"], None), ([f"s{k}" for k in range(17)], None), (["a", "b"], [5]),
+                          (["a", "b"], [5, 6]), (["a", "b"], [0, 10])):
+        with pytest.raises(ValueError):
+            report.start(10, series=series, series_steps=steps)
 
 
 def test_a_series_the_demo_does_not_declare_takes_the_step_it_is_given():
