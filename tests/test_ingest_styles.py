@@ -39,9 +39,12 @@ def test_weekly_sections_papers_and_bare_links():
     assert parsed.title == "Study Plan"
     backprop = items["Learning representations by back-propagating errors"]
     assert backprop.kind == "paper" and backprop.topic[-1] == "Week 1" and backprop.line == 7
-    video = items["YouTube video abcdefghijk (A walk through the paper)"]
-    assert video.kind == "video" and video.line == 10
+    video = items["A walk through the paper"]  # the text introducing the bare link names it
+    assert video.kind == "video" and video.line == 10 and video.title_source == "context"
     assert parsed.items[video.related_to[0]] is backprop
+    assert video.supplementary and not backprop.supplementary  # a paper's helpful link
+    blog = next(i for i in parsed.items if "basic-overview" in (i.url or ""))
+    assert blog.supplementary and blog.title_source == "derived"  # "Blog posts:" labels extras, names nothing
     deep = items["Deep learning"]
     assert deep.url == "https://www.nature.com/articles/nature14539"  # "Link to the paper:"
     # Two bare links on one numbered line are two resources with the same line.
@@ -53,6 +56,12 @@ def test_weekly_sections_papers_and_bare_links():
         {"id": "weekly/week-1", "reason": "Week 1 comes before Week 2 in Study Plan"}]
     assert week["weekly/week-3"]["requires"][0]["id"] == "weekly/week-2"
     assert "requires" not in week["weekly/week-1"]
+    by_url = {n.get("url"): n for n in layer["nodes"]}
+    walk = by_url["https://www.youtube.com/watch?v=abcdefghijk&fbclid=tracking"]
+    # the id is still the one made from the link, so progress stored before context titles stays attached
+    assert (walk["id"], walk["title"], walk["supplementary"]) == (
+        "youtube-video-abcdefghijk-a-walk-through-the-paper", "A walk through the paper", True)
+    assert "supplementary" not in by_url["https://www.nature.com/articles/nature14539"]
 
 
 def test_nested_topic_bullets_with_link_groups():

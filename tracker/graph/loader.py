@@ -231,6 +231,10 @@ def build_graph(layers: list[tuple[str, LayerFile]], known_implementations: set[
             if impl and known_implementations is not None and impl not in known_implementations:
                 warnings.append(f"{where}: implementation {impl!r} is not installed (no implementations/{impl}/meta.toml)")
     _apply_overrides(layers, graph, merger, resolve, warnings)
+    for node_id, records in merger.records.items():  # supplementary only if no record says it is core
+        node = merger.nodes[node_id]
+        node.curated = node_id in merger.curated
+        node.supplementary = not node.curated and all(r.spec.supplementary for r in records)
     # Resolve topic names on nodes to canonical ids for display and export.
     for node in merger.nodes.values():
         node.topics = [t for t in dict.fromkeys(resolve(t) or t for t in node.topics) if t != node.id]

@@ -54,6 +54,8 @@ class Node:
     openreview: str | None = None
     stars: int | None = None  # the highest priority mark any list gave it
     also_titled: list[str] = field(default_factory=list)  # titles lists gave it: found by search, never identity
+    curated: bool = False  # a hand-curated record (graph_data/curated) describes it
+    supplementary: bool = False  # every list that has it lists it as a helpful extra: it never gates what follows
 
     @property
     def is_topic(self) -> bool:

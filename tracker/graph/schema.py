@@ -76,6 +76,7 @@ class NodeSpec(Strict):
     placeholder_url: bool = False  # the url names no particular thing (shared by several entries, a repo root)
     resource_of: list[str] = []  # a concept's resource: a node only when another record names the same key
     concept: bool = False  # a list's bare concept bullet ("BERT"): joins a curated node it names by alias
+    supplementary: bool = False  # a helpful extra of a week or paper ("Helpful YouTube links"): never gates
     tags: list[str] = []
     topics: list[str] = []
     description: str = ""

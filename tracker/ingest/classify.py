@@ -173,6 +173,15 @@ def leading_year(text: str) -> tuple[str, int | None]:
     return text[match.end():], int(match.group(1))
 
 
+def slug_names_it(url: str) -> bool:
+    """The URL's own path reads as a title ("state-of-ml-frameworks-2019"), unlike a video id or a bare host."""
+    title = title_from_url(url)
+    return not title.startswith("YouTube ") and bool(_SLUG_TITLE_RE.match(title))
+
+
+_SLUG_TITLE_RE = re.compile(r"^\S+ \S+.* \([^()\s]+\)$")
+
+
 def title_from_url(url: str, context: str = "") -> str:
     """A readable, unique title for a bare link: the page slug or video id, and the host."""
     try:

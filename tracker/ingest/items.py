@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 # Where an entry's title came from, best first. "label" (a list-local name of the one resource a
 # bullet links, e.g. "Vanilla") and "derived" (made from a URL or an id) titles are never identity
 # keys, and any real title merged into the node replaces them; the layer may still treat short or
-# generic titles as weak.
-TITLE_SOURCES = ("citation", "heading", "table", "link", "bold", "text", "label", "derived")
+# generic titles as weak. A "context" title is the text introducing a bare link ("A walk down of the
+# original paper"): shown, but no identity key either, and the id stays the one made from the link.
+TITLE_SOURCES = ("citation", "heading", "table", "link", "bold", "text", "context", "label", "derived")
 
 
 @dataclass
@@ -61,6 +62,8 @@ class ParsedItem:
     ids: dict[str, str] = field(default_factory=dict)  # strong ids: {"arxiv": "1706.03762", "doi": ..., "openreview": ...}
     label: str = ""  # a list-local name ("Vanilla") when the entry is the single resource its bullet links; never an alias
     stars: int | None = None  # a priority mark (":star:" x n, "★" x n)
+    supplementary: bool = False  # a helpful extra of a paper or week: never gates what comes next
+    id_title: str = ""  # what the id is made from when it is not the title (a title from context)
 
 
 @dataclass(frozen=True)

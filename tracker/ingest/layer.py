@@ -34,7 +34,7 @@ from . import yaml_out
 from .parser import WEEK_RE
 
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_UNTITLED = ("label", "derived")
+_UNTITLED = ("label", "derived", "context")
 _SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._/-]*$")  # title sources that never identify an entry
 Key = tuple[str, str]
 
@@ -253,7 +253,7 @@ class _LayerBuilder:
 
     def _new_node(self, item: ParsedItem, topic_id: str, ids: dict[str, str], placeholder: bool,
                   keys: list[Key]) -> dict:
-        base = f"{topic_id}/{slugify(item.title, 40)}" if item.kind == "topic" else slugify(item.title)
+        base = f"{topic_id}/{slugify(item.title, 40)}" if item.kind == "topic" else slugify(item.id_title or item.title)
         node_id = self.unique(base)
         node: dict = {"id": node_id, "kind": item.kind, "title": item.title, "topics": [topic_id]}
         if item.kind == "topic" and not item.links and has_real_title(item):
@@ -268,6 +268,8 @@ class _LayerBuilder:
             node["year"] = item.year
         if item.stars:
             node["stars"] = item.stars
+        if item.supplementary:
+            node["supplementary"] = True
         if item.url:
             node["url"] = item.url
             if placeholder:
@@ -301,6 +303,8 @@ class _LayerBuilder:
     def _merge(self, node: dict, item: ParsedItem, topic_id: str, ids: dict[str, str]) -> None:
         if topic_id not in node["topics"]:
             node["topics"].append(topic_id)
+        if node.get("supplementary") and not item.supplementary:
+            del node["supplementary"]  # an extra in one place and core in another is core
         if item.url and not node.get("url"):
             node["url"] = item.url
         if node.get("derived_title") and has_real_title(item):
@@ -350,7 +354,7 @@ class _LayerBuilder:
             if stub is None:
                 kind = link.kind if link.kind not in (None, "topic") else "article"
                 stub = {"id": self.unique(slugify(title_from_url(link.url))), "kind": kind,
-                        "title": title_from_url(link.url), "derived_title": True,
+                        "title": title_from_url(link.url), "derived_title": True, "supplementary": True,
                         "topics": [concept["id"] if concept["kind"] == "topic" else concept["topics"][0]],
                         "url": link.url, **{k: ids[k] for k in ID_KINDS if k in ids},
                         "resource_of": [], "sources": []}

@@ -35,6 +35,7 @@ from .blocks import Block, Inline, parse_blocks
 from .entry import (RESOURCE_LABELS, STAR_RE, Entry, LabelStats, derived_title, is_anchor, is_label_word,
                     label_key, looks_like_id_or_url, plain_text, read_entry, split_citation_authors,
                     split_year_tail)
+from .context import context_title, is_helper_label, number_shared_titles
 from .items import ImportWarning, ParsedItem, ParsedLink, ParsedList, ParsedTopic
 from .reading import read_list
 
@@ -125,6 +126,7 @@ class _Walker:
         self.placeholders = placeholders or set()
         self.base_url = base_url
         self.pending: ParsedItem | None = None  # a bold paragraph waiting for its author line and URL
+        self.context = ""  # the label over the entries being read ("Helpful YouTube links")
 
     def resolve(self, url: str) -> str:
         """Relative links resolve against --base-url; without one they stay the list's local file links."""
@@ -165,6 +167,8 @@ class _Walker:
             item.title_source = "derived"
         if item.url and not item.ids:
             item.ids = ids_of_url(item.url)
+        # A paper's own links and sub-entries, and what a "Blog posts:" label introduces, supplement it.
+        item.supplementary = item.supplementary or bool(item.related_to) or is_helper_label(self.context)
         self.out.items.append(item)
         self.out.entries += 1
         return len(self.out.items) - 1
@@ -184,6 +188,11 @@ class _Walker:
         derived = not title or title == url
         ids = ids_of_url(url)
         made = derived_title(url, ids) if ids else C.title_from_url(url, context if kind == "video" and len(context.split()) <= 5 else "")
+        described = context_title(context) if derived and not label and not C.slug_names_it(url) else None
+        if described:  # "A walk down of the original paper:" names the bare link under it; the id stays the link's
+            return ParsedItem(title=described, ids=ids, kind=kind, line=line, order=self.next_order(), topic=topic,
+                              url=url, links=[ParsedLink(url, "", kind)], derived_title=True,
+                              title_source="context", id_title=made)
         return ParsedItem(
             title=made if derived else title, ids=ids,
             kind=kind, line=line, order=self.next_order(), topic=topic, url=url,
@@ -207,7 +216,7 @@ class _Walker:
                     heading_stack.pop()
                 parent = heading_stack[-1][1] if heading_stack else self.root
                 heading_item = None
-                context = ""
+                context = self.context = ""
                 paper = PAPER_HEADING_RE.match(title)
                 entry = self.entry(block.inline)
                 fields = self._field_list(blocks, index)
@@ -253,6 +262,7 @@ class _Walker:
 
     def table(self, block: Block, topic: tuple[str, ...]) -> None:
         """Each body row is an entry; its title column is found by header, else the wordiest cell."""
+        self.context = ""
         if len(block.rows) < 2:
             return
         header = [_clean_text(c.text).strip(" *_:").lower() for c in block.rows[0]]
@@ -334,6 +344,7 @@ class _Walker:
             self.add_item(pending)
 
     def paragraph(self, block: Block, topic: tuple[str, ...], heading_item: int | None, context: str) -> str:
+        self.context = context
         inline = block.inline
         text = _clean_text(inline.text)
         http_links = [l for l in inline.links if _is_http(self.resolve(l.url))]
@@ -398,6 +409,7 @@ class _Walker:
         return usable[0] if usable else None
 
     def link_item(self, link, topic, related: int | None, context: str) -> None:
+        self.context = context
         url = self.resolve(link.url)
         if link.text and link.text != link.url and not self.labels.is_label(link.text) and not looks_like_id_or_url(link.text):
             text, year = C.leading_year(link.text)
@@ -444,6 +456,7 @@ class _Walker:
         return False
 
     def list_item(self, block: Block, topic: tuple[str, ...], parent_item: int | None, context: str) -> None:
+        self.context = context
         inline = block.inline or Inline(line=block.line)
         if inline.links and all(is_anchor(l.url) for l in inline.links) and not _strip_link_groups(inline.text, inline):
             self._children(block, topic, parent_item, context)  # a table of contents: in-page anchors, not entries
@@ -720,6 +733,7 @@ def parse_text(text: str, path: Path, list_id: str | None = None, base_url: str 
         walker.warn(line, message)
     walker.bold_style = _uses_bold_titles(blocks)
     walker.walk(blocks)
+    number_shared_titles(walker.out.items)
     return walker.out
 
 
