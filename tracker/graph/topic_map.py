@@ -133,12 +133,14 @@ class TopicMap:
         """Items under no list topic and no canonical topic."""
         tg = self.tg
         direct = {n for t in self.topics for n in t.nodes}
-        return sorted((n.id for n in tg.nodes.values()
-                       if not n.is_topic and not tg.out_ids(n.id, PART_OF) and n.id not in direct),
+        parents = queries._adjacency(tg).parents
+        return sorted((n.id for n in tg.nodes.values() if not n.is_topic and n.id not in parents and n.id not in direct),
                       key=lambda i: sort_key(tg.nodes[i]))
 
     def path_to(self, node_id: str) -> list[str]:
         """Rows from a root down to the node's parent in this view: the rows to open to reveal it."""
+        if node_id in self.placed:
+            return [TOPIC + self.placed[node_id]]
         for topic in self.topics:
             if node_id in topic.nodes and node_id in self.children(TOPIC + topic.id):
                 return [TOPIC + topic.id]

@@ -274,6 +274,22 @@ class TrackerApp(NodeActions, RunActions, ReviewActions, App[int]):
     def action_search(self) -> None:
         self.action_command_palette()
 
+    def action_notes_list(self) -> None:
+        """N: every note, recent first, filtered by topic; Enter opens one in the editor."""
+        if not self.session.loaded:
+            return
+        from .screens.notes_list import NotesListScreen
+
+        self.push_screen(NotesListScreen())
+
+    def toggle_tree_by_topic(self) -> None:
+        """The palette's "Tree by topic / by list": the browse tree's T, from any screen."""
+        from .screens.browse import BrowseScreen
+
+        if self.current_mode != "browse":
+            self.switch_mode("browse")
+        self.call_later(lambda: isinstance(self.screen, BrowseScreen) and self.screen.action_toggle_by_topic())
+
     def action_help(self) -> None:
         from .screens.help import HelpScreen
 
@@ -286,7 +302,7 @@ class TrackerApp(NodeActions, RunActions, ReviewActions, App[int]):
             return self._active_run is not None
         if action == "show_mode":  # the footer leaves out the screen you are on
             return parameters[0] != self.current_mode
-        if action == "undo":  # with nothing of this window's to undo, z says so
+        if action in ("undo", "notes_list"):  # with nothing of this window's to undo, z says so
             return True if self.session.loaded else None
         if action in NODE_ACTIONS:
             return self.node_action_allowed(action, self.selected)
@@ -302,6 +318,10 @@ class TrackerApp(NodeActions, RunActions, ReviewActions, App[int]):
             ("Review", "Review the cards due now, one at a time (FSRS)", self.action_review),
             ("Add to review", "Put the selected item in spaced review", self.action_review_add),
             ("Weekly plan", "What to read, review and run each week, in your weekly hours", self.action_plan),
+            ("Notes", "Every note, recent first: filter by topic, open one, follow its wiki-links",
+             self.action_notes_list),
+            ("Tree by topic / by list", "The topic tree as one topic map across lists, or one root per list",
+             self.toggle_tree_by_topic),
             ("Mark read", "Mark the selected item read", lambda: self.action_mark("read")),
             ("Mark reading", "Mark the selected item as being read", lambda: self.action_mark("reading")),
             ("Mark skipped", "Mark the selected item skipped", lambda: self.action_mark("skipped")),

@@ -25,6 +25,7 @@ APP_BINDINGS = [
     Binding("d", "show_mode('dashboard')", "Stats", id="show_dashboard"),
     Binding("l", "show_mode('run')", "Runs", id="show_runs"),
     Binding("w", "review", "Review", id="review"),
+    Binding("N", "notes_list", "Notes", show=False, id="notes_list"),  # every note, recent first
     Binding("slash", "search", "Search", key_display="/", id="search"),  # ctrl+p stays the palette key too
     Binding("question_mark", "help", "Help", key_display="?", id="help"),
     Binding("q", "quit", "Quit", id="quit"),
@@ -49,6 +50,7 @@ NODE_BINDINGS = [
 BROWSE_BINDINGS = [
     Binding("f", "toggle_done", "Hide done", id="filter_done"),
     Binding("K", "pick_kind", "Kinds", id="filter_kind"),
+    Binding("T", "toggle_by_topic", "By topic", show=False, id="tree_by_topic"),  # the palette names it too
 ]
 
 TREE_BINDINGS = [
@@ -95,12 +97,15 @@ REVIEW_BINDINGS = [
 
 PLAN_BINDINGS = [Binding("escape", "dismiss", "Close", id="close_plan")]
 
+NOTES_LIST_BINDINGS = [Binding("escape", "dismiss", "Close", id="close_notes_list")]
+
 # (section, bindings) as the help screen and the README list them.
 SECTIONS = [
     ("On a highlighted node", NODE_BINDINGS), ("Everywhere", APP_BINDINGS), ("Browse", BROWSE_BINDINGS),
     ("Topic tree", TREE_BINDINGS), ("Notes editor", NOTES_BINDINGS), ("Note changed elsewhere", CONFLICT_BINDINGS),
     ("Learning path", PATH_BINDINGS), ("Run panel", RUN_PANEL_BINDINGS), ("Kind picker", PICKER_BINDINGS),
     ("Questions", CONFIRM_BINDINGS), ("Review", REVIEW_BINDINGS), ("Weekly plan", PLAN_BINDINGS),
+    ("Notes list", NOTES_LIST_BINDINGS),
     ("This help", HELP_BINDINGS),
 ]
 ALL_BINDINGS = [b for _, bindings in SECTIONS for b in bindings]

@@ -112,8 +112,33 @@ class BrowseScreen(FooterOrder, Screen):
 
         self.app.push_screen(KindPicker(self.app.session.view.kinds(), tree.filter.kind), picked)
 
+    def action_toggle_by_topic(self) -> None:
+        """T: the tree by canonical topic across lists, or one root per list; the highlighted node stays in sight."""
+        tree = self.tree
+        if tree.filter is None:
+            return
+        row = tree.cursor_node
+        at = row.data if row is not None else None
+        tree.by_topic = not tree.by_topic
+        self.details.view = tree.view if tree.by_topic else None
+        tree.border_title = "Topics by topic" if tree.by_topic else "Topics"
+        tree.populate()
+        if at is not None and at in self.app.session.graph.nodes:
+            tree.reveal(at)
+        elif tree.root.children:
+            self.call_after_refresh(tree.move_cursor, tree.root.children[0])
+        self.call_after_refresh(self._show_cursor)  # the row under the cursor changed, maybe not the line
+        self.app.notify("by topic: one topic map across lists (T: by list)" if tree.by_topic
+                        else "by list: one root per reading list (T: by topic)", markup=False)
+
+    def _show_cursor(self) -> None:
+        row = self.tree.cursor_node
+        if row is not None and row.data is not None:
+            self.app.select(row.data)
+            self.details.show(row.data)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("toggle_done", "pick_kind"):
+        if action in ("toggle_done", "pick_kind", "toggle_by_topic"):
             return True if self.app.session.loaded else None
         return True
 

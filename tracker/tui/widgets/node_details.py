@@ -18,7 +18,7 @@ from ..literal import literal, literal_block, local_date
 from .counter import counter
 
 RELATION_STYLES = {"requires": "bold magenta", "inherited": "magenta", "needed by": "blue", "related": "cyan",
-                   "link": "bold blue"}
+                   "link": "bold blue", "links to": "green", "mentioned": "bold green"}  # the last two: notes
 NO_NOTES = "*No notes yet: press **e** to write one.*"
 MORE = "more"
 
@@ -104,6 +104,7 @@ class NodeDetails(VerticalScroll):
     """Shows one node; ``show`` is called whenever the selection or its data changes."""
 
     node_id: str | None = None
+    view = None  # the tree's view when it is not the session's ("by topic": its groups' titles and counts)
     _last_error = ""
 
     def compose(self) -> ComposeResult:
@@ -121,18 +122,34 @@ class NodeDetails(VerticalScroll):
         if node_id is None or not session.loaded:
             return
         info = session.details(node_id)
-        view = session.view
+        view = self.view or session.view
+        if node_id not in session.graph.nodes:  # a group of the tree's own (a canonical topic)
+            info.counts = view.counts(node_id, session.progress)
         self.border_title = "Topic" if view.is_group(node_id) else "Details"
         self.query_one("#details-title", Static).update(literal(view.title(node_id), "bold"))
         self.query_one("#details-facts", Static).update(self._facts(info))
         self.query_one(LinkList).show([r for r in info.relations if r.kind == "link"])
-        self.query_one(RelationList).show([r for r in info.relations if r.kind != "link"])
+        self.query_one(RelationList).show([r for r in info.relations if r.kind != "link"]
+                                          + self._note_relations(node_id, info))
         self.query_one("#details-code", Static).update(self._code(info))
         notes = "\n\n---\n\n".join(literal_block(n.body) for n in info.notes) or NO_NOTES
         self._show_notes(notes)
         if info.store_error and info.store_error != self._last_error:  # once, not on every row
             self.app.warn(info.store_error, severity="error")
         self._last_error = info.store_error
+
+    def _note_relations(self, node_id: str, info) -> list:
+        """Wiki-links in its notes, and backlinks: "mentioned in your notes on ..." (``note_links``)."""
+        from ...errors import UserError
+        from ..note_links import note_relations
+
+        if node_id not in self.app.session.graph.nodes or info.store_error:
+            return []
+        try:
+            return note_relations(self.app.session, node_id, info.notes)
+        except UserError as err:
+            info.store_error = str(err)
+            return []
 
     def _show_notes(self, markdown: str) -> None:
         from textual.widgets import Markdown

@@ -45,10 +45,21 @@ class TopicTree(Tree[str]):
     def session(self):
         return self.app.session
 
+    by_topic = False  # the canonical topic map across lists (T), instead of one root per list
+
+    @property
+    def view(self):
+        """What the rows show: the graph "by list", or "by topic" (``topic_view``); the same counters."""
+        if self.by_topic:
+            from ..topic_view import topic_view
+
+            return topic_view(self.session)
+        return self.session.view
+
     # labels ---------------------------------------------------------------------
     def label_for(self, node_id: str) -> Text:
         session = self.session
-        view = session.view
+        view = self.view
         if view.is_group(node_id):
             head = Text("")
             title = literal(view.title(node_id), "bold")
@@ -119,15 +130,15 @@ class TopicTree(Tree[str]):
         self._rows.clear()
         self._filled.clear()
         session = self.session
-        for root_id in session.view.roots():
-            if session.view.shown(root_id, session.progress, self.filter):
+        for root_id in self.view.roots():
+            if self.view.shown(root_id, session.progress, self.filter):
                 self._open_saved(self._add(self.root, root_id))
         self.border_subtitle = self.filter.describe()
         if was_at:
             self.call_after_refresh(self._restore_cursor, was_at)
 
     def _add(self, parent: TreeNode[str], node_id: str) -> TreeNode[str]:
-        if self.session.view.is_group(node_id):
+        if self.view.is_group(node_id):
             row = parent.add(self.label_for(node_id), data=node_id, allow_expand=True)
         else:
             row = parent.add_leaf(self.label_for(node_id), data=node_id)
@@ -140,7 +151,7 @@ class TopicTree(Tree[str]):
             return
         self._filled.add(row.id)
         session = self.session
-        for child in session.view.visible_children(row.data, session.progress, self.filter):
+        for child in self.view.visible_children(row.data, session.progress, self.filter):
             self._add(row, child)
 
     def _open_saved(self, row: TreeNode[str]) -> None:
@@ -185,7 +196,7 @@ class TopicTree(Tree[str]):
         if self.filter is not None and self.filter.active:
             self.populate()
             return
-        view = self.session.view
+        view = self.view
         for node_id in [*node_ids, *view.affected_topics(node_ids)]:
             for row in self._rows.get(node_id, []):
                 row.set_label(self.label_for(node_id))
@@ -193,10 +204,10 @@ class TopicTree(Tree[str]):
     def reveal(self, node_id: str) -> bool:
         """Open the topics above a node and put the cursor on it; False if the filter hides it."""
         session = self.session
-        if not session.view.shown(node_id, session.progress, self.filter):
+        if not self.view.shown(node_id, session.progress, self.filter):
             return False
         row = self.root
-        for topic in [*session.view.path_to(node_id), node_id]:
+        for topic in [*self.view.path_to(node_id), node_id]:
             self.fill(row)
             if row is not self.root:
                 row.expand()
