@@ -126,7 +126,7 @@ def test_migration_from_0003_keeps_rows_and_adds_the_review_tables(tmp_path):
         assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(SCHEMA_HEAD,)]
         assert conn.execute("SELECT node_id, rating FROM review_log").fetchall() == [("resnet", 3)]
         indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
-    assert {"ix_review_cards_active_due", "ix_review_log_node_at"} <= indexes
+    assert {"ix_review_cards_active_due", "ix_review_log_member_node_at"} <= indexes
 
 
 def test_backup_round_trip_of_cards_logs_and_skipped_kinds_is_idempotent(tmp_path):
@@ -197,7 +197,7 @@ def test_the_one_scan_retrievability_matches_fsrs_card_by_card(store):
         factor, decay = schedule.curve()
         with store.connection() as conn:  # the path for an SQLite without math functions agrees too
             slow = cards.curve_in_python(conn.connection.driver_connection,
-                                         now.strftime("%Y-%m-%d %H:%M:%S.%f"), factor, decay)
+                                         now.strftime("%Y-%m-%d %H:%M:%S.%f"), factor, decay, store.member)
         assert all(slow[i] == pytest.approx(one_by_one[i], abs=1e-12) for i in ids)
     assert sum(v == 0.0 for v in fast.values()) >= 10
     means = topic_recall(["a", "b", "empty"], {"a": ids[:2], "b": ids[50:], "empty": ["zzz"]}.__getitem__, fast)

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.script import ScriptDirectory
 
+from tracker.config import default_member
 from tracker.store import StoreError, open_store
 from tracker.store.engine import SCHEMA_HEAD, alembic_config, resolve_target
 
@@ -23,7 +24,7 @@ def sqlite_rows(path, sql: str) -> list[tuple]:
 def test_schema_head_constant_matches_the_migrations():
     scripts = ScriptDirectory.from_config(alembic_config())
     assert scripts.get_current_head() == SCHEMA_HEAD
-    assert [r.revision for r in scripts.walk_revisions()] == ["0005", "0004", "0003", "0002", "0001"]
+    assert [r.revision for r in scripts.walk_revisions()] == ["0006", "0005", "0004", "0003", "0002", "0001"]
 
 
 def test_new_database_is_migrated_with_wal_busy_timeout_and_foreign_keys(tmp_path):
@@ -95,7 +96,10 @@ def test_upgrade_from_first_revision_keeps_every_row(tmp_path):
         store.add_note("n1", "after the upgrade")
         assert store.note_count() == 51
     indexes = {r[0] for r in sqlite_rows(path, "SELECT name FROM sqlite_master WHERE type='index'")}
-    assert {"ix_status_history_to_status_at", "ix_runs_slug_kind"} <= indexes
+    assert {"ix_status_history_member_to_status_at", "ix_runs_member_slug_kind"} <= indexes
+    members = sqlite_rows(path, "SELECT DISTINCT member FROM progress UNION SELECT DISTINCT member FROM notes "
+                                "UNION SELECT DISTINCT member FROM runs UNION SELECT DISTINCT member FROM status_history")
+    assert members == [(default_member(),)]  # every existing row went to the one implicit member
 
 
 def test_database_from_a_newer_schema_is_refused_untouched(tmp_path):

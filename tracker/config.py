@@ -17,6 +17,7 @@ SHIPPED_GRAPH_DIR = next((p for p in (REPO_ROOT / "graph_data", Path(__file__).r
 GRAPH_DATA_ENV = "TRACKER_GRAPH_DATA"
 USER_DATA_ENV = "TRACKER_DATA_DIR"
 DB_ENV = "TRACKER_DB"
+MEMBER_ENV = "TRACKER_MEMBER"
 
 
 def user_data_dir() -> Path:
@@ -53,3 +54,20 @@ def default_db_url() -> str:
     if override:
         return override
     return str(user_data_dir() / "tracker.db")
+
+
+def default_member() -> str:
+    """Who this learner is on a database of their own: ``TRACKER_MEMBER``, else the OS user name.
+
+    On PostgreSQL the member is always the connected role instead, since
+    that is the name the server's row-level security checks.
+    """
+    override = (os.environ.get(MEMBER_ENV) or "").strip()
+    if override:
+        return override
+    import getpass
+
+    try:
+        return getpass.getuser() or "me"
+    except (KeyError, OSError):  # no passwd entry (a container's arbitrary uid)
+        return "me"

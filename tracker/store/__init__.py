@@ -17,16 +17,25 @@ if TYPE_CHECKING:
 __all__ = ["open_store", "Store", "StoreError", "STATUSES", "RUN_KINDS", "RUN_OUTCOMES"]
 
 
-def open_store(target: str | os.PathLike[str] | None = None) -> Store:
-    """Open (creating and migrating as needed) the database at a path or URL.
+def open_store(target: str | os.PathLike[str] | None = None, member: str | None = None) -> Store:
+    """Open (creating and migrating as needed) the database at a path or URL, acting for one member.
 
-    ``None`` means ``TRACKER_DB`` or the per-user default location.
+    ``None`` means ``TRACKER_DB`` or the per-user default location. The
+    member is ``member``, else ``TRACKER_MEMBER``; failing both, the OS user
+    name on SQLite and the connected role on a server (the name its
+    row-level security checks).
     """
+    from ..config import MEMBER_ENV, default_member
     from .api import Store
     from .engine import connect
 
-    engine, where = connect(target)
-    return Store(engine, where)
+    chosen = member or (os.environ.get(MEMBER_ENV) or "").strip() or None
+    engine, where = connect(target, chosen or default_member())
+    if chosen is None and where.path is None and engine.dialect.name != "sqlite":
+        from .engine import current_role
+
+        chosen = current_role(engine, where)
+    return Store(engine, where, chosen or default_member())
 
 
 def __getattr__(name: str):

@@ -8,6 +8,10 @@ overwritten, and counted as such. Records moved by ``doctor --reattach``
 after the backup was taken are recognised by everything but their node id,
 and the backup's old id is restored under the new one (``moved_ids``).
 
+A backup holds one member's rows (``member`` names them): on a group
+database a member backs up and restores only their own, and a restore
+writes every record as the restoring member's, touching no one else's rows.
+
 A backup always works, even of a database with rows that do not parse: such
 values are written as they are stored. Restoring validates the whole file
 first (``backup_model``) and writes nothing unless every record is valid.
@@ -34,7 +38,7 @@ from .tables import NodePref, Note, Progress, ReviewCard, ReviewEntry, ReviewSki
 from .vocabulary import StoreError
 
 FORMAT = "tracker-backup"
-VERSION = 3  # 2 added the review sections, 3 node_prefs; older files still restore
+VERSION = 4  # 2 added the review sections, 3 node_prefs, 4 the member and shared notes; older files still restore
 # Seconds to pause inside the restore transaction, after every row is written
 # and before the commit; lets the crash-safety test kill a writer mid-transaction.
 PAUSE_ENV = "TRACKER_DEBUG_RESTORE_PAUSE"
@@ -47,7 +51,7 @@ TIME_FIELDS = {"started_at", "finished_at", "updated_at", "at", "undone_at", "cr
 FIELDS = {
     "progress": ("node_id", "status", "started_at", "finished_at", "updated_at"),
     "history": ("node_id", "at", "from_status", "to_status", "is_undo", "undone_at"),
-    "notes": ("uid", "node_id", "body", "created_at", "updated_at"),
+    "notes": ("uid", "node_id", "body", "created_at", "updated_at", "shared"),
     "runs": ("node_id", "slug", "kind", "started_at", "ended_at", "exit_code", "outcome", "metrics",
              "claim", "verdict", "output_tail", "measured", "threshold", "curves", "tests"),  # not pid/host: local
     "review_cards": ("node_id", "active", "state", "step", "stability", "difficulty", "due", "last_review",
@@ -58,7 +62,7 @@ FIELDS = {
 }
 # a row's key; others: id
 KEYS = {"progress": "node_id", "review_cards": "node_id", "review_skip_kinds": "kind", "node_prefs": "node_id"}
-RAW_FIELDS = TIME_FIELDS | {"metrics", "is_undo", "active"}  # read as stored: a value that does not parse is still backed up
+RAW_FIELDS = TIME_FIELDS | {"metrics", "is_undo", "active", "shared"}  # read as stored: a value that does not parse is still backed up
 
 
 @dataclass
@@ -119,7 +123,7 @@ def to_record(names: tuple[str, ...], row) -> dict[str, Any]:
             value = stored_time_json(value)
         elif name == "metrics":
             value = stored_json(value)
-        elif name in ("is_undo", "active") and value in (0, 1):
+        elif name in ("is_undo", "active", "shared") and value in (0, 1):
             value = bool(value)
         elif isinstance(value, bytes):
             value = value.decode("utf-8", "replace")
@@ -130,11 +134,12 @@ def to_record(names: tuple[str, ...], row) -> dict[str, Any]:
 def dump(store: Store) -> dict[str, Any]:
     """Everything in the store, read in one transaction so the snapshot is consistent."""
     data: dict[str, Any] = {"format": FORMAT, "version": VERSION, "schema": SCHEMA_HEAD,
-                            "created_at": utcnow().isoformat()}
+                            "created_at": utcnow().isoformat(), "member": store.member}
     with store.session() as s:
         for name, table in TABLES.items():
             order = getattr(table, KEYS.get(name, "id"))
-            rows = s.execute(sa.select(*raw_columns(table, FIELDS[name])).order_by(order))
+            rows = s.execute(sa.select(*raw_columns(table, FIELDS[name])).where(table.member == store.member)
+                             .order_by(order))
             data[name] = [to_record(FIELDS[name], row) for row in rows]
     return data
 
@@ -144,6 +149,16 @@ def write_backup(store: Store, path: str | os.PathLike[str]) -> dict[str, int]:
     data = dump(store)
     write_json_atomic(data, path, "backup")
     return {name: len(data[name]) for name in TABLES}
+
+
+def backup_member(path: str | os.PathLike[str]) -> str | None:
+    """Whose rows a backup file holds (None for files from before members)."""
+    try:
+        data = json.loads(Path(path).expanduser().read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    member = data.get("member") if isinstance(data, dict) else None
+    return member if isinstance(member, str) else None
 
 
 def write_json_atomic(data: dict[str, Any], path: str | os.PathLike[str], what: str) -> None:
@@ -220,12 +235,14 @@ def _compare(in_db: datetime, in_backup: datetime) -> str:
 
 
 def restore(store: Store, data: dict[str, list[dict[str, Any]]]) -> RestoreReport:
-    """Merge a validated backup into the store in one transaction."""
+    """Merge a validated backup into the store member's rows, in one transaction."""
     report = RestoreReport()
+    me = store.member
+    data = {name: [dict(r, member=me) for r in rows] for name, rows in data.items()}
     with store.session(write=True) as s:
-        report.moved, moved_here = moved_ids(s, data)
+        report.moved, moved_here = moved_ids(s, data, me)
         for old, new in sorted(moved_here.items()):  # re-attached where the backup was made: do it here too
-            move_records(s, old, new)
+            move_records(s, me, old, new)
             s.flush()
         report.reattached = moved_here
         if report.moved:
@@ -234,13 +251,13 @@ def restore(store: Store, data: dict[str, list[dict[str, Any]]]) -> RestoreRepor
                     for name, rows in data.items()}
             # the newest status of the ids that now coincide is the one restored
             data["progress"] = sorted(data["progress"], key=lambda r: r["updated_at"], reverse=True)
-        _restore_progress(s, data["progress"], report.counts["progress"])
-        _restore_by_key(s, StatusChange, ("node_id", "at", "from_status", "to_status"), data["history"],
+        _restore_progress(s, me, data["progress"], report.counts["progress"])
+        _restore_by_key(s, me, StatusChange, ("node_id", "at", "from_status", "to_status"), data["history"],
                         report.counts["history"])
-        _restore_notes(s, data["notes"], report.counts["notes"])
-        _restore_by_key(s, Run, ("slug", "kind", "node_id", "started_at"), data["runs"], report.counts["runs"])
-        _restore_reviews(s, data, report.counts)
-        _restore_prefs(s, data.get("node_prefs", []), report.counts["node_prefs"])
+        _restore_notes(s, me, data["notes"], report.counts["notes"])
+        _restore_by_key(s, me, Run, ("slug", "kind", "node_id", "started_at"), data["runs"], report.counts["runs"])
+        _restore_reviews(s, me, data, report.counts)
+        _restore_prefs(s, me, data.get("node_prefs", []), report.counts["node_prefs"])
         _pause_for_tests()
     return report
 
@@ -254,7 +271,7 @@ SIGNATURES = {
 }
 
 
-def moved_ids(s, data: dict[str, list[dict[str, Any]]]) -> tuple[dict[str, str], dict[str, str]]:
+def moved_ids(s, data: dict[str, list[dict[str, Any]]], member: str) -> tuple[dict[str, str], dict[str, str]]:
     """Ids a ``doctor --reattach`` changed between the backup and the database, both ways.
 
     Returns (backup id -> database id) for re-attaches made in the database
@@ -263,7 +280,7 @@ def moved_ids(s, data: dict[str, list[dict[str, Any]]]) -> tuple[dict[str, str],
     other side holds nothing under it (a re-attach moves everything) and all
     its matching records point to one same id; otherwise it is left as it is.
     """
-    in_db = {name: _signatures(_signed(s, table, key)) for name, (table, key) in SIGNATURES.items()}
+    in_db = {name: _signatures(_signed(s, member, table, key)) for name, (table, key) in SIGNATURES.items()}
     in_backup = {name: _signatures(((tuple(r[k] for k in key), r["node_id"]) for r in data[name]))
                  for name, (_, key) in SIGNATURES.items()}
     since, before = _votes(in_backup, in_db), _votes(in_db, in_backup)
@@ -293,14 +310,14 @@ def _votes(source: dict[str, dict[tuple, set[str]]], other: dict[str, dict[tuple
     return {old: next(iter(new)) for old, new in votes.items() if len(new) == 1}
 
 
-def _signed(s, table, key: tuple[str, ...]):
+def _signed(s, member: str, table, key: tuple[str, ...]):
     columns = [getattr(table, k) for k in key]
-    for row in s.execute(sa.select(*columns, table.node_id)):
+    for row in s.execute(sa.select(*columns, table.node_id).where(table.member == member)):
         yield tuple(row[:-1]), row[-1]
 
 
-def _restore_progress(s, rows: list[dict], counts: Counter) -> None:
-    existing = dict(s.execute(sa.select(Progress.node_id, Progress.updated_at)).all())
+def _restore_progress(s, member: str, rows: list[dict], counts: Counter) -> None:
+    existing = dict(s.execute(sa.select(Progress.node_id, Progress.updated_at).where(Progress.member == member)).all())
     new, seen = [], set()
     for row in rows:
         node_id = row["node_id"]
@@ -315,14 +332,17 @@ def _restore_progress(s, rows: list[dict], counts: Counter) -> None:
         verdict = _compare(existing[node_id], row["updated_at"])
         counts[verdict] += 1
         if verdict == "updated":
-            values = {k: v for k, v in row.items() if k != "node_id"}
-            s.execute(sa.update(Progress).where(Progress.node_id == node_id).values(**values))
+            values = {k: v for k, v in row.items() if k not in ("node_id", "member")}
+            s.execute(sa.update(Progress).where(Progress.member == member, Progress.node_id == node_id)
+                      .values(**values))
     if new:
         s.execute(sa.insert(Progress), new)
 
 
-def _restore_notes(s, rows: list[dict], counts: Counter) -> None:
-    existing = dict(s.execute(sa.select(Note.uid, Note.updated_at)).all())
+def _restore_notes(s, member: str, rows: list[dict], counts: Counter) -> None:
+    """Notes by uid; a uid that is another member's note in this database is theirs, and left alone."""
+    owners = dict(s.execute(sa.select(Note.uid, Note.member)).all())
+    existing = dict(s.execute(sa.select(Note.uid, Note.updated_at).where(Note.member == member)).all())
     new, seen = [], set()
     for row in rows:
         uid = row["uid"]
@@ -330,6 +350,9 @@ def _restore_notes(s, rows: list[dict], counts: Counter) -> None:
             counts["unchanged"] += 1
             continue
         seen.add(uid)
+        if owners.get(uid, member) != member:
+            counts["kept"] += 1
+            continue
         if uid not in existing:
             new.append(row)
             counts["added"] += 1
@@ -337,16 +360,18 @@ def _restore_notes(s, rows: list[dict], counts: Counter) -> None:
         verdict = _compare(existing[uid], row["updated_at"])
         counts[verdict] += 1
         if verdict == "updated":
-            values = {k: row[k] for k in ("node_id", "body", "updated_at")}
-            s.execute(sa.update(Note).where(Note.uid == uid).values(**values))
+            values = {k: row[k] for k in ("node_id", "body", "updated_at", "shared")}
+            s.execute(sa.update(Note).where(Note.member == member, Note.uid == uid).values(**values))
     if new:
         s.execute(sa.insert(Note), new)
 
 
-def _restore_by_key(s, table, key: tuple[str, ...], rows: list[dict], counts: Counter) -> None:
-    """Append-only records: add those whose natural key is not there yet."""
+def _restore_by_key(s, member: str, table, key: tuple[str, ...], rows: list[dict], counts: Counter,
+                    everyone: bool = False) -> None:
+    """Append-only records: add those whose natural key is not there yet (among the member's, or anyone's)."""
     columns = [getattr(table, k) for k in key]
-    existing = {tuple(r) for r in s.execute(sa.select(*columns)).all()}
+    query = sa.select(*columns) if everyone else sa.select(*columns).where(table.member == member)
+    existing = {tuple(r) for r in s.execute(query).all()}
     new = []
     for row in rows:
         natural = tuple(row[k] for k in key)
@@ -360,7 +385,7 @@ def _restore_by_key(s, table, key: tuple[str, ...], rows: list[dict], counts: Co
         s.execute(sa.insert(table), new)
 
 
-def _restore_reviews(s, data: dict[str, list[dict]], counts: dict[str, Counter]) -> None:
+def _restore_reviews(s, member: str, data: dict[str, list[dict]], counts: dict[str, Counter]) -> None:
     """Cards by node (the newer ``active`` wins, the earlier ``added_at`` stays), logs by uid, then replay.
 
     A card's schedule is never taken from the file: every card that gained a
@@ -371,7 +396,7 @@ def _restore_reviews(s, data: dict[str, list[dict]], counts: dict[str, Counter])
 
     touched = set()
     cards = {r.node_id: r for r in s.execute(sa.select(ReviewCard.node_id, ReviewCard.added_at,
-                                                        ReviewCard.updated_at))}
+                                                        ReviewCard.updated_at).where(ReviewCard.member == member))}
     for row in data.get("review_cards", []):
         node_id, have = row["node_id"], cards.get(row["node_id"])
         if node_id in touched:
@@ -389,23 +414,27 @@ def _restore_reviews(s, data: dict[str, list[dict]], counts: dict[str, Counter])
         if row["added_at"] < have.added_at:
             values["added_at"] = row["added_at"]
         if values:
-            s.execute(sa.update(ReviewCard).where(ReviewCard.node_id == node_id).values(**values))
+            s.execute(sa.update(ReviewCard).where(ReviewCard.member == member, ReviewCard.node_id == node_id)
+                      .values(**values))
             touched.add(node_id)
-    known = set(s.execute(sa.select(ReviewEntry.uid)).scalars())
-    _restore_by_key(s, ReviewEntry, ("uid",), data.get("review_log", []), counts["review_log"])
+    known = set(s.execute(sa.select(ReviewEntry.uid)).scalars())  # uids are unique across members
+    _restore_by_key(s, member, ReviewEntry, ("uid",), data.get("review_log", []), counts["review_log"],
+                    everyone=True)
     touched.update(r["node_id"] for r in data.get("review_log", []) if r["uid"] not in known)
-    _restore_by_key(s, ReviewSkipKind, ("kind",), data.get("review_skip_kinds", []), counts["review_skip_kinds"])
+    _restore_by_key(s, member, ReviewSkipKind, ("kind",), data.get("review_skip_kinds", []),
+                    counts["review_skip_kinds"])
     s.flush()
     conn = s.connection()
     for node_id in sorted(touched):
-        card = conn.execute(sa.select(ReviewCard.updated_at).where(ReviewCard.node_id == node_id)).first()
+        card = conn.execute(sa.select(ReviewCard.updated_at).where(ReviewCard.member == member,
+                                                                  ReviewCard.node_id == node_id)).first()
         if card is not None:
-            replay_node(conn, node_id, card.updated_at)
+            replay_node(conn, member, node_id, card.updated_at)
 
 
-def _restore_prefs(s, rows: list[dict], counts: Counter) -> None:
+def _restore_prefs(s, member: str, rows: list[dict], counts: Counter) -> None:
     """A node's estimate and role: the newer row wins whole (a cleared choice is a newer row too)."""
-    existing = dict(s.execute(sa.select(NodePref.node_id, NodePref.updated_at)).all())
+    existing = dict(s.execute(sa.select(NodePref.node_id, NodePref.updated_at).where(NodePref.member == member)).all())
     for row in sorted(rows, key=lambda r: r["updated_at"], reverse=True):
         node_id = row["node_id"]
         if node_id not in existing:
@@ -416,8 +445,9 @@ def _restore_prefs(s, rows: list[dict], counts: Counter) -> None:
         verdict = _compare(existing[node_id], row["updated_at"])
         counts[verdict] += 1
         if verdict == "updated":
-            values = {k: v for k, v in row.items() if k != "node_id"}
-            s.execute(sa.update(NodePref).where(NodePref.node_id == node_id).values(**values))
+            values = {k: v for k, v in row.items() if k not in ("node_id", "member")}
+            s.execute(sa.update(NodePref).where(NodePref.member == member, NodePref.node_id == node_id)
+                      .values(**values))
             existing[node_id] = row["updated_at"]
 
 

@@ -71,6 +71,7 @@ class NoteRecord(_Record):
     body: StrictStr
     created_at: Time
     updated_at: Optional[Time] = None
+    shared: StrictBool = False  # version 4: shown to the study group
 
 
 class RunRecord(_Record):
@@ -132,6 +133,7 @@ class Backup(_Record):
     version: StrictInt
     schema_: Optional[StrictStr] = Field(default=None, alias="schema")
     created_at: Optional[Time] = None
+    member: Optional[Text] = None  # version 4: whose rows these are (informative; a restore writes the restorer's)
     progress: list[ProgressRecord] = []
     history: list[HistoryRecord] = []
     notes: list[NoteRecord] = []

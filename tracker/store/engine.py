@@ -67,6 +67,8 @@ def resolve_target(target: str | os.PathLike[str] | None = None) -> Target:
             url = make_url(text)
         except (sa.exc.ArgumentError, ValueError):
             raise StoreError(f"invalid database URL {text!r}") from None
+        if url.drivername in ("postgresql", "postgres"):
+            url = url.set(drivername="postgresql+psycopg")  # psycopg 3, not SQLAlchemy's psycopg2 default
         if url.get_backend_name() != "sqlite" or _memory_url(url):
             return Target(url, None, explicit)
         path = Path(url.database).expanduser()
@@ -144,7 +146,8 @@ def create_engine(target: Target) -> Engine:
         check_sqlite_path(target)
         return _sqlite_engine(target)
     try:
-        engine = sa.create_engine(target.url)
+        options = {"connect_args": {"connect_timeout": 10}} if target.url.get_backend_name() == "postgresql" else {}
+        engine = sa.create_engine(target.url, **options)
     except Exception as err:  # a missing driver, a bad option: say which
         raise StoreError(f"cannot open database {target.display}: {err}") from None
     if target.in_memory:
@@ -152,7 +155,7 @@ def create_engine(target: Target) -> Engine:
     return engine
 
 
-def alembic_config(connection=None, url: str | None = None):
+def alembic_config(connection=None, url: str | None = None, member: str | None = None):
     """Alembic settings built in code, so an installed package needs no alembic.ini."""
     from alembic.config import Config
 
@@ -161,6 +164,7 @@ def alembic_config(connection=None, url: str | None = None):
     if url:
         config.set_main_option("sqlalchemy.url", url)
     config.attributes["connection"] = connection
+    config.attributes["member"] = member  # who existing rows belong to when members arrive (0006)
     return config
 
 
@@ -187,7 +191,7 @@ def _refuse_foreign(display: str, revision: str | None, tables: set[str]) -> Non
                          f"{', '.join(sorted(tables)[:5])}); left it untouched")
 
 
-def migrate(engine: Engine, display: str) -> str:
+def migrate(engine: Engine, display: str, member: str | None = None) -> str:
     """Bring the schema to head, or refuse a database from a newer tracker. Returns the revision."""
     with engine.connect() as conn:
         with conn.begin():
@@ -201,20 +205,34 @@ def migrate(engine: Engine, display: str) -> str:
     with engine.connect() as conn:
         conn.execution_options(**{WRITE_OPTION: True, MIGRATE_OPTION: True})
         with conn.begin():  # under the write lock: one process migrates, the others wait
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7343210)")  # SQLite's write lock, for a server
             revision, tables = _schema_state(conn, display)
             _refuse_foreign(display, revision, tables)
-            config = alembic_config(conn)
+            config = alembic_config(conn, member=member)
             scripts = ScriptDirectory.from_config(config)
             known = {rev.revision for rev in scripts.walk_revisions()}
             if revision is not None and revision not in known:
                 raise StoreError(
                     f"{display} was written by a newer tracker (schema {revision}; this version knows up to "
                     f"{scripts.get_current_head()}); upgrade tracker to use it")
-            command.upgrade(config, "head")
+            try:
+                command.upgrade(config, "head")
+            except sa.exc.ProgrammingError as err:
+                if "must be owner" not in str(err.orig) and "permission denied" not in str(err.orig):
+                    raise
+                raise StoreError(
+                    f"{display} has schema {revision} and this tracker needs {scripts.get_current_head()}, but "
+                    f"{conn.engine.url.username} may not upgrade it; the organiser (who owns the tables) opens it "
+                    "once with this version, then runs tracker group init") from None
     return scripts.get_current_head() or ""
 
 
-def _explain(err: Exception, display: str) -> StoreError:
+def _explain(err: Exception, display: str, url: URL | None = None) -> StoreError:
+    if url is not None and url.get_backend_name() != "sqlite":
+        from .server_errors import describe
+
+        return StoreError(describe(err, url))
     message = str(getattr(err, "orig", None) or err).strip().splitlines()[0]
     if "unable to open database file" in message or "readonly" in message or "read-only" in message:
         message += " (is the folder writable?)"
@@ -223,16 +241,26 @@ def _explain(err: Exception, display: str) -> StoreError:
     return StoreError(f"cannot open database {display}: {message}")
 
 
-def connect(target: str | os.PathLike[str] | None = None) -> tuple[Engine, Target]:
+def connect(target: str | os.PathLike[str] | None = None, member: str | None = None) -> tuple[Engine, Target]:
     """An engine on a migrated, up-to-date database; clear one-line errors otherwise."""
     where = resolve_target(target)
     engine = create_engine(where)
     try:
-        migrate(engine, where.display)
+        migrate(engine, where.display, member)
     except StoreError:
         engine.dispose()
         raise
     except (sa.exc.DBAPIError, OSError) as err:
         engine.dispose()
-        raise _explain(err, where.display) from None
+        raise _explain(err, where.display, where.url) from None
     return engine, where
+
+
+def current_role(engine: Engine, where: Target) -> str:
+    """The role a server connection logs in as: a member's name in a study group."""
+    try:
+        with engine.connect() as conn:
+            return conn.exec_driver_sql("SELECT current_user").scalar()
+    except sa.exc.DBAPIError as err:
+        engine.dispose()
+        raise _explain(err, where.display, where.url) from None

@@ -108,7 +108,7 @@ def _rows(store: Store):
             keyed = name in KEYS  # its key is one of its fields; the others are keyed by id
             names = FIELDS[name] + (() if keyed else ("id",))
             columns = raw_columns(table, FIELDS[name]) + ([] if keyed else [table.id])
-            for row in s.execute(sa.select(*columns)):
+            for row in s.execute(sa.select(*columns).where(table.member == store.member)):
                 values = dict(zip(names, row))
                 yield name, str(values[KEYS.get(name, "id")]), values
 
@@ -155,11 +155,13 @@ def repair(store: Store, quarantine: str | os.PathLike[str] | None = None) -> Re
                 continue
             table = TABLES[b.section].__table__
             key = table.c[KEYS.get(b.section, "id")]
-            s.execute(table.update().where(key == _key(b)).values({b.column: sa.literal(b.fix, sa.Text)}))
+            s.execute(table.update().where(table.c.member == store.member, key == _key(b))
+                      .values({b.column: sa.literal(b.fix, sa.Text)}))
         for section, keys in doomed.items():
             table = TABLES[section].__table__
             key = table.c[KEYS.get(section, "id")]
-            s.execute(table.delete().where(key.in_([_key_of(section, k) for k in keys])))
+            s.execute(table.delete().where(table.c.member == store.member,
+                                           key.in_([_key_of(section, k) for k in keys])))
     return RepairReport(len([b for b in fixes if b.row not in doomed.get(b.section, ())]),
                         {section: len(keys) for section, keys in doomed.items()}, path)
 

@@ -29,8 +29,10 @@ def sqlite_file(target: str | os.PathLike[str] | None) -> Path | None:
     return Path(text).expanduser().absolute()
 
 
-def read_statuses(target: str | os.PathLike[str] | None = None) -> dict[str, str] | None:
-    """node id -> status, oldest change first (as ``Store.statuses``), or None to use the full store."""
+def read_statuses(target: str | os.PathLike[str] | None = None, member: str | None = None) -> dict[str, str] | None:
+    """The member's node id -> status, oldest change first (as ``Store.statuses``), or None to use the full store."""
+    from ..config import default_member
+
     path = sqlite_file(target)
     try:
         if path is None or not path.is_file():
@@ -44,7 +46,8 @@ def read_statuses(target: str | os.PathLike[str] | None = None) -> dict[str, str
         revisions = [r for (r,) in conn.execute("SELECT version_num FROM alembic_version")]
         if revisions != [SCHEMA_HEAD]:
             return None
-        return dict(conn.execute("SELECT node_id, status FROM progress ORDER BY updated_at"))
+        who = member or default_member()
+        return dict(conn.execute("SELECT node_id, status FROM progress WHERE member = ? ORDER BY updated_at", (who,)))
     except sqlite3.Error:
         return None
     finally:

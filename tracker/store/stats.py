@@ -120,8 +120,8 @@ def standing_read_times(store, since: datetime | None = None) -> list[datetime]:
     history, progress = StatusChange.__table__, Progress.__table__
     latest = sa.func.max(history.c.at, type_=history.c.at.type)
     query = (sa.select(latest)
-             .join(progress, progress.c.node_id == history.c.node_id)
-             .where(progress.c.status == "read", history.c.to_status == "read",
+             .join(progress, sa.and_(progress.c.member == history.c.member, progress.c.node_id == history.c.node_id))
+             .where(history.c.member == store.member, progress.c.status == "read", history.c.to_status == "read",
                     history.c.is_undo.is_(False), history.c.undone_at.is_(None))
              .group_by(history.c.node_id))
     if since is not None:

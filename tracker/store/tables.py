@@ -93,8 +93,10 @@ class Progress(SQLModel, table=True):
 
     __tablename__ = "progress"
     # Covering index: all statuses in change order is an index-only scan.
-    __table_args__ = (sa.Index("ix_progress_updated_at", "updated_at", "node_id", "status"),)
+    __table_args__ = (sa.Index("ix_progress_updated_at", "member", "updated_at", "node_id", "status"),
+                      sa.Index("ix_progress_node_id", "node_id"))
 
+    member: str = Field(primary_key=True)  # whose row: a study group shares one database
     node_id: str = Field(primary_key=True)
     status: str
     started_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)
@@ -106,10 +108,12 @@ class StatusChange(SQLModel, table=True):
     """One status change; undoing marks it ``undone_at`` and adds an ``is_undo`` row."""
 
     __tablename__ = "status_history"
-    __table_args__ = (sa.Index("ix_status_history_to_status_at", "to_status", "at"),)
+    __table_args__ = (sa.Index("ix_status_history_member_to_status_at", "member", "to_status", "at"),
+                      sa.Index("ix_status_history_member_node", "member", "node_id"))
 
     id: Optional[int] = Field(default=None, primary_key=True)
-    node_id: str = Field(index=True)
+    member: str
+    node_id: str
     at: datetime = Field(sa_type=UTCDateTime)
     from_status: str
     to_status: str
@@ -121,12 +125,15 @@ class Note(SQLModel, table=True):
     """A markdown note; ``uid`` identifies it across backups and machines."""
 
     __tablename__ = "notes"
-    __table_args__ = (sa.UniqueConstraint("uid", name="uq_notes_uid"),)
+    __table_args__ = (sa.UniqueConstraint("uid", name="uq_notes_uid"),
+                      sa.Index("ix_notes_member_node", "member", "node_id"))
 
     id: Optional[int] = Field(default=None, primary_key=True)
     uid: str
+    member: str
     node_id: str = Field(index=True)
     body: str = Field(sa_type=sa.Text)
+    shared: bool = False  # private unless the member shares it with the group
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
 
@@ -140,9 +147,11 @@ class Run(SQLModel, table=True):
     """
 
     __tablename__ = "runs"
-    __table_args__ = (sa.Index("ix_runs_slug_kind", "slug", "kind"), sa.Index("ix_runs_outcome", "outcome"))
+    __table_args__ = (sa.Index("ix_runs_member_slug_kind", "member", "slug", "kind"),
+                      sa.Index("ix_runs_outcome", "outcome"))
 
     id: Optional[int] = Field(default=None, primary_key=True)
+    member: str
     node_id: str = Field(index=True)
     slug: str
     kind: str
@@ -173,8 +182,9 @@ class ReviewCard(SQLModel, table=True):
 
     __tablename__ = "review_cards"
     # Covering index: the active cards in due order is an index-only scan.
-    __table_args__ = (sa.Index("ix_review_cards_active_due", "active", "due", "node_id"),)
+    __table_args__ = (sa.Index("ix_review_cards_active_due", "member", "active", "due", "node_id"),)
 
+    member: str = Field(primary_key=True)  # whose row: a study group shares one database
     node_id: str = Field(primary_key=True)
     active: bool = True
     state: int = 1  # fsrs.State: 1 learning, 2 review, 3 relearning
@@ -192,10 +202,11 @@ class ReviewEntry(SQLModel, table=True):
 
     __tablename__ = "review_log"
     __table_args__ = (sa.UniqueConstraint("uid", name="uq_review_log_uid"),
-                      sa.Index("ix_review_log_node_at", "node_id", "reviewed_at"))
+                      sa.Index("ix_review_log_member_node_at", "member", "node_id", "reviewed_at"))
 
     id: Optional[int] = Field(default=None, primary_key=True)
     uid: str
+    member: str
     node_id: str
     rating: Optional[int] = None
     reviewed_at: datetime = Field(sa_type=UTCDateTime)
@@ -208,6 +219,7 @@ class ReviewSkipKind(SQLModel, table=True):
 
     __tablename__ = "review_skip_kinds"
 
+    member: str = Field(primary_key=True)  # whose row: a study group shares one database
     kind: str = Field(primary_key=True)
     updated_at: datetime = Field(sa_type=UTCDateTime)
 
@@ -226,6 +238,7 @@ class NodePref(SQLModel, table=True):
         sa.CheckConstraint("estimate_minutes IS NULL OR estimate_minutes > 0", name="ck_node_pref_estimate"),
     )
 
+    member: str = Field(primary_key=True)
     node_id: str = Field(primary_key=True)
     estimate_minutes: Optional[int] = None
     role: Optional[str] = None

@@ -11,7 +11,7 @@ from ..errors import UserError
 # The newest migration. Opening a database already at this revision skips
 # loading Alembic, and read-only commands read it without SQLAlchemy
 # (quick_read); tests check it matches migrations/versions.
-SCHEMA_HEAD = "0005"
+SCHEMA_HEAD = "0006"
 BUSY_TIMEOUT_S = 30  # how long a connection waits for another process's write lock
 STATUSES = ("unread", "reading", "read", "skipped")
 RUN_KINDS = ("demo", "test")
