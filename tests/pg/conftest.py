@@ -58,11 +58,36 @@ class GroupDB:
         return self.cluster.admin(text, database=self.name)
 
 
+def _new_database(cluster: Cluster, template: str | None = None) -> GroupDB:
+    name = f"group_{os.getpid()}_{next(_counter)}"
+    copy = f" TEMPLATE {template}" if template else ""
+    cluster.admin(f"CREATE DATABASE {name} OWNER {ORGANISER}{copy}")
+    cluster.admin(f"REVOKE ALL ON DATABASE {name} FROM PUBLIC")
+    cluster.admin(f"GRANT CONNECT ON DATABASE {name} TO PUBLIC")
+    return GroupDB(cluster, name)
+
+
 @pytest.fixture
 def pg_db(pg_cluster) -> GroupDB:
-    name = f"group_{os.getpid()}_{next(_counter)}"
-    pg_cluster.admin(f"CREATE DATABASE {name} OWNER {ORGANISER}")
-    pg_cluster.admin(f"REVOKE ALL ON DATABASE {name} FROM PUBLIC")
-    pg_cluster.admin(f"GRANT CONNECT ON DATABASE {name} TO PUBLIC")
-    yield GroupDB(pg_cluster, name)
-    pg_cluster.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    """An empty database, for tests of migrations and of opening."""
+    db = _new_database(pg_cluster)
+    yield db
+    pg_cluster.admin(f"DROP DATABASE IF EXISTS {db.name} WITH (FORCE)")
+
+
+@pytest.fixture(scope="session")
+def pg_migrated_template(pg_cluster) -> str:
+    """A database migrated to head once per session, copied for each test (migrating costs a second)."""
+    from tracker.store import open_store
+
+    db = _new_database(pg_cluster)
+    open_store(db.url()).close()
+    return db.name
+
+
+@pytest.fixture
+def pg_store_db(pg_cluster, pg_migrated_template) -> GroupDB:
+    """A database already at the current schema, owned by the organiser."""
+    db = _new_database(pg_cluster, pg_migrated_template)
+    yield db
+    pg_cluster.admin(f"DROP DATABASE IF EXISTS {db.name} WITH (FORCE)")

@@ -17,14 +17,14 @@ MEMBERS = ("alice", "bob", "carol")
 
 
 @pytest.fixture
-def group(pg_db):
+def group(pg_store_db):
     """A migrated group database, initialised by the organiser, with three member roles."""
-    with open_store(pg_db.url()) as organiser:
+    with open_store(pg_store_db.url()) as organiser:
         initialise(organiser.engine)
     for name in MEMBERS:
-        pg_db.add_role(name)
-        pg_db.cluster.admin(f"GRANT tracker_member TO {name}")
-    return pg_db
+        pg_store_db.add_role(name)
+        pg_store_db.cluster.admin(f"GRANT tracker_member TO {name}")
+    return pg_store_db
 
 
 def test_each_member_is_the_connected_role_and_sees_only_their_own_progress(group):

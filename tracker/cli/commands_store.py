@@ -38,6 +38,8 @@ def register(sub, common) -> None:
                        description="Add a note: -m TEXT, or write it in $VISUAL/$EDITOR. An empty note is not saved.")
     p.add_argument("id", help="node id, alias or title")
     p.add_argument("-m", "--message", metavar="TEXT", help="the note (markdown); without it, opens $EDITOR")
+    p.add_argument("--shared", action="store_true",
+                   help="show it to your study group (notes are private otherwise; `tracker share` changes it later)")
     p.set_defaults(func=cmd_note)
 
     p = sub.add_parser("notes", parents=[common], help="show notes, of one node or all")
@@ -199,7 +201,7 @@ def cmd_note(ctx) -> int:
     body = body.lstrip("\n").rstrip()
     if not body.strip():
         raise UserError(f"empty note: nothing saved for {node_id}")
-    note = ctx.store.add_note(node_id, body)
+    note = ctx.store.add_note(node_id, body, shared=ctx.args.shared)
     if ctx.json:
         ctx.print_json(_note_json(ctx, note))
         return 0
@@ -211,7 +213,7 @@ def cmd_note(ctx) -> int:
 def _note_json(ctx, note) -> dict:
     return {"uid": note.uid, "stored_id": note.node_id, "id": current_id(ctx, note.node_id),
             "title": title_of(ctx, note.node_id), "body": note.body,
-            "created_at": iso(note.created_at), "updated_at": iso(note.updated_at)}
+            "created_at": iso(note.created_at), "updated_at": iso(note.updated_at), "shared": note.shared}
 
 
 def cmd_notes(ctx) -> int:
@@ -424,14 +426,21 @@ def cmd_backup(ctx) -> int:
 
 
 def cmd_restore(ctx) -> int:
-    from ..store.backup import read_backup, restore
+    from ..store.backup import backup_member, read_backup, restore
 
     data = read_backup(ctx.args.file)  # validated before the database is opened for writing
+    owner, me = backup_member(ctx.args.file), ctx.store.member
     result = restore(ctx.store, data)
     report = result.to_json()
     if ctx.json:
-        ctx.print_json(dict(report, reattached=result.moved, reattached_here=result.reattached))
+        ctx.print_json(dict(report, reattached=result.moved, reattached_here=result.reattached, member=me,
+                            backup_member=owner))
         return 0
+    line = Text("restored into ") + safe(me, "bold") + Text("'s records; no other member's were touched")
+    if owner and owner != me:
+        line = Text("warning: ", style="yellow") + Text("the backup holds ") + safe(owner, "bold") + Text(
+            "'s records; they were restored as ") + safe(me, "bold") + Text("'s")
+    ctx.console.print(line)
     for old, new in sorted(result.moved.items()):
         ctx.console.print(Text("restored ") + safe(old, "bold") + Text(" under ") + safe(new, "bold")
                           + Text("  (re-attached since the backup)", style="dim"))

@@ -13,7 +13,8 @@ import importlib
 
 from ..errors import UserError
 
-COMMAND_MODULES = ("commands_graph", "commands_import_export", "commands_store", "commands_run", "commands_review")
+COMMAND_MODULES = ("commands_graph", "commands_import_export", "commands_store", "commands_run", "commands_review",
+                   "commands_group")
 
 
 def common_options() -> argparse.ArgumentParser:
