@@ -13,8 +13,10 @@ from textual import work
 from ..errors import UserError
 from ..text import is_safe_url
 from .literal import local_date
+from .session import BatchMark
 
-NODE_ACTIONS = ("mark", "edit_notes", "edit_external", "open_link", "learning_path", "run", "review_add")
+NODE_ACTIONS = ("mark", "edit_notes", "edit_external", "open_link", "learning_path", "run", "review_add",
+                "local_graph")
 
 
 class NodeActions:
@@ -79,6 +81,9 @@ class NodeActions:
         self.refresh_bindings()
         if result.mark is None:
             self.warn("nothing to undo in this window (tracker mark --undo ID undoes any change)")
+            return
+        if isinstance(result.mark, BatchMark):  # a bulk mark: undone as one (continuity.py)
+            self.batch_undone(result)
             return
         mark = result.mark
         title = self._title(mark.node_id) if mark.node_id in self.session.graph.nodes else mark.node_id

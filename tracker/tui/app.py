@@ -28,6 +28,7 @@ from ..errors import UserError
 from .actions import NODE_ACTIONS, NodeActions
 from .bindings import APP_BINDINGS, BINDING_IDS
 from .commands import NodeSearch
+from .continuity import ContinuityActions
 from .review_actions import ReviewActions
 from .runs import RunActions
 from .session import Session
@@ -62,7 +63,7 @@ def _runs():
     return RunPanelScreen()
 
 
-class TrackerApp(NodeActions, RunActions, ReviewActions, App[int]):
+class TrackerApp(NodeActions, RunActions, ReviewActions, ContinuityActions, App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "tracker"
     BINDINGS = APP_BINDINGS
@@ -223,10 +224,12 @@ class TrackerApp(NodeActions, RunActions, ReviewActions, App[int]):
         """The highlight moved: the footer's node keys depend on what is highlighted."""
         self.refresh_bindings()
 
-    def jump_to(self, node_id: str) -> None:
-        """Show a node in the browse tree (from search, the details' relations, lists)."""
+    def jump_to(self, node_id: str, *, record: bool = True) -> None:
+        """Show a node in the browse tree (from search, the details' relations, lists); ``[`` comes back."""
         if not self.session.loaded or node_id not in self.session.graph.nodes:
             return
+        if record:
+            self.record_jump(node_id)
         self.select(node_id)
         if self.current_mode != "browse":
             self.switch_mode("browse")
@@ -327,6 +330,10 @@ class TrackerApp(NodeActions, RunActions, ReviewActions, App[int]):
             ("Mark skipped", "Mark the selected item skipped", lambda: self.action_mark("skipped")),
             ("Mark unread", "Mark the selected item unread", lambda: self.action_mark("unread")),
             ("Undo", "Undo the last mark", self.action_undo),
+            ("Local graph", "What the selected node requires and what needs it, two hops each way",
+             self.action_local_graph),
+            ("Back", "Back to where you were before the last jump", self.action_history_back),
+            ("Forward", "Forward again, after going back", self.action_history_forward),
             ("Edit notes", "Edit the selected node's notes", self.action_edit_notes),
             ("Learning path", "The plan that ends at the selected node", self.action_learning_path),
             ("Open link", "Open the selected node's link in the browser", self.action_open_link),
@@ -352,6 +359,7 @@ class TrackerApp(NodeActions, RunActions, ReviewActions, App[int]):
 
     def on_unmount(self) -> None:
         self.kill_active_run()
+        self.save_view_state()
         self.session.close()
 
 

@@ -26,6 +26,9 @@ APP_BINDINGS = [
     Binding("l", "show_mode('run')", "Runs", id="show_runs"),
     Binding("w", "review", "Review", id="review"),
     Binding("N", "notes_list", "Notes", show=False, id="notes_list"),  # every note, recent first
+    Binding("left_square_bracket", "history_back", "Back", key_display="[", show=False, id="history_back"),
+    Binding("right_square_bracket", "history_forward", "Forward", key_display="]", show=False,
+            id="history_forward"),
     Binding("slash", "search", "Search", key_display="/", id="search"),  # ctrl+p stays the palette key too
     Binding("question_mark", "help", "Help", key_display="?", id="help"),
     Binding("q", "quit", "Quit", id="quit"),
@@ -45,12 +48,16 @@ NODE_BINDINGS = [
     Binding("X", "app.run('demo', False)", "Full demo", id="run_demo", group=RUN),
     Binding("t", "app.run('test')", "Tests", id="run_tests", group=RUN),
     Binding("a", "app.review_add", "Review later", show=False, id="review_add"),  # the toast after r names it
+    Binding("G", "app.local_graph", "Local graph", show=False, id="local_graph"),
 ]
 
 BROWSE_BINDINGS = [
     Binding("f", "toggle_done", "Hide done", id="filter_done"),
     Binding("K", "pick_kind", "Kinds", id="filter_kind"),
     Binding("T", "toggle_by_topic", "By topic", show=False, id="tree_by_topic"),  # the palette names it too
+    # priority: the tree's own space (fold/unfold, also on Enter and the arrows) must not take it first
+    Binding("space", "toggle_select", "Select", show=False, id="toggle_select", priority=True),
+    Binding("M", "bulk_mark", "Bulk mark", show=False, id="bulk_mark"),
 ]
 
 TREE_BINDINGS = [
@@ -70,6 +77,8 @@ CONFLICT_BINDINGS = [
 ]
 
 PATH_BINDINGS = [Binding("escape", "dismiss", "Close", id="close_path")]
+
+LOCAL_GRAPH_BINDINGS = [Binding("escape", "dismiss", "Close", id="close_local_graph")]
 
 RUN_PANEL_BINDINGS = [  # enter on a history row reopens that run (the table's own key)
     Binding("v", "compare_runs", "Compare", id="run_compare"),
@@ -103,7 +112,8 @@ NOTES_LIST_BINDINGS = [Binding("escape", "dismiss", "Close", id="close_notes_lis
 SECTIONS = [
     ("On a highlighted node", NODE_BINDINGS), ("Everywhere", APP_BINDINGS), ("Browse", BROWSE_BINDINGS),
     ("Topic tree", TREE_BINDINGS), ("Notes editor", NOTES_BINDINGS), ("Note changed elsewhere", CONFLICT_BINDINGS),
-    ("Learning path", PATH_BINDINGS), ("Run panel", RUN_PANEL_BINDINGS), ("Kind picker", PICKER_BINDINGS),
+    ("Learning path", PATH_BINDINGS), ("Local graph", LOCAL_GRAPH_BINDINGS), ("Run panel", RUN_PANEL_BINDINGS),
+    ("Kind picker", PICKER_BINDINGS),
     ("Questions", CONFIRM_BINDINGS), ("Review", REVIEW_BINDINGS), ("Weekly plan", PLAN_BINDINGS),
     ("Notes list", NOTES_LIST_BINDINGS),
     ("This help", HELP_BINDINGS),

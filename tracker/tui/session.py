@@ -40,6 +40,19 @@ class Undone:
     since: Any = None
 
 
+@dataclass(frozen=True)
+class BatchMark:
+    """Several items marked at once (a bulk mark): one entry of the undo list, undone together."""
+
+    status: str
+    label: str  # what was marked, for the toasts: "the 4 items of Basics"
+    changes: tuple = ()  # store.api.Change, one per item whose status it changed
+
+    @property
+    def node_ids(self) -> list[str]:
+        return [c.node_id for c in self.changes]
+
+
 @dataclass
 class NodeDetails:
     """Everything the details pane shows about one node, gathered in one place."""
@@ -71,7 +84,7 @@ class Session:
         self.progress: dict[str, str] = {}
         self.implementations: dict[str, ImplementationMeta] = {}
         self.problems: list[str] = []
-        self._undo: list[Change] = []
+        self._undo: list[Change | BatchMark] = []
         self._watch = None
 
     # loading -----------------------------------------------------------------
@@ -123,6 +136,18 @@ class Session:
         self._undo.append(change)
         return change
 
+    def mark_many(self, node_ids: list[str], status: str, label: str, at: datetime | None = None) -> BatchMark | None:
+        """Mark several units in one transaction; None when none changed. The batch is one undo entry."""
+        units = [n for n in dict.fromkeys(node_ids) if self.markable(n)]
+        changes = tuple(c for c in self.store.mark(units, status, at=at) if c.changed) if units else ()
+        if not changes:
+            return None
+        for change in changes:
+            self.progress[change.node_id] = status
+        batch = BatchMark(status, label, changes)
+        self._undo.append(batch)
+        return batch
+
     @property
     def can_undo(self) -> bool:
         return bool(self._undo)
@@ -138,6 +163,8 @@ class Session:
         if not self._undo:
             return Undone(None)
         mine = self._undo[-1]
+        if isinstance(mine, BatchMark):
+            return self._undo_batch(mine, anyway)
         latest = self.latest_change(mine.node_id)
         if latest is not None and latest.id != mine.history_id:
             if not anyway:
@@ -153,6 +180,41 @@ class Session:
                 self.progress[change.node_id] = change.to_status
                 changed = True
         return Undone(mine, changed=changed)
+
+    def _undo_batch(self, batch: BatchMark, anyway: bool) -> Undone:
+        """Set every item of a bulk mark back to the status it had before, in one go.
+
+        Items changed elsewhere since are named in ``since`` (pairs of this
+        batch's change and the later one) and nothing is written, unless
+        ``anyway``: then those are set back too, by a new mark each.
+        """
+        latest = self._latest_changes(batch.node_ids)
+        moved = [(c, latest[c.node_id]) for c in batch.changes
+                 if c.node_id in latest and latest[c.node_id].id != c.history_id]
+        if moved and not anyway:
+            return Undone(batch, since=moved)
+        self._undo.pop()
+        elsewhere = {c.node_id for c, _ in moved}
+        changed = False
+        for change in self.store.undo([n for n in batch.node_ids if n not in elsewhere]):
+            if change.changed:
+                self.progress[change.node_id] = change.to_status
+                changed = True
+        for before in sorted({c.from_status for c, _ in moved}):
+            for change in self.store.mark([c.node_id for c, _ in moved if c.from_status == before], before):
+                if change.changed:
+                    self.progress[change.node_id] = change.to_status
+                    changed = True
+        return Undone(batch, changed=changed)
+
+    def _latest_changes(self, node_ids: list[str]) -> dict:
+        """Each node's latest standing status change (one query for them all)."""
+        latest = {}
+        for start in range(0, len(node_ids), 500):  # SQLite caps the parameters of one statement
+            for h in self.store.history(node_ids[start:start + 500]):  # oldest first
+                if not h.is_undo and h.undone_at is None:
+                    latest[h.node_id] = h
+        return latest
 
     def latest_change(self, node_id: str):
         """The node's latest status change that stands (not an undo, not undone), or None."""

@@ -58,6 +58,7 @@ class BrowseScreen(FooterOrder, Screen):
         if self.app.load_error:
             tree.border_subtitle = "the graph did not load"
             return
+        self.app.restore_tree(tree)  # the first time: the open topics, filter and row of the last run
         tree.populate()
         tree.focus()
         self.call_after_refresh(self._highlight_first)
@@ -138,9 +139,17 @@ class BrowseScreen(FooterOrder, Screen):
             self.details.show(row.data)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("toggle_done", "pick_kind", "toggle_by_topic"):
+        if action in ("toggle_done", "pick_kind", "toggle_by_topic", "toggle_select", "bulk_mark"):
             return True if self.app.session.loaded else None
         return True
+
+    def action_toggle_select(self) -> None:
+        if self.tree.filter is not None:
+            self.app.toggle_select(self.tree)
+
+    def action_bulk_mark(self) -> None:
+        if self.tree.filter is not None:
+            self.app.bulk_mark(self.tree)
 
     def reveal(self, node_id: str) -> None:
         """Put the tree's cursor on a node, clearing the filter if it hides the node."""

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from ..bindings import CONFIRM_BINDINGS
-from ..literal import literal
+from ..literal import literal_block
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -20,7 +21,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog"):
-            yield Static(literal(self.question), id="confirm-question")
+            yield Static(Text(literal_block(self.question)), id="confirm-question")  # its paragraphs kept
             with Horizontal(id="confirm-buttons"):
                 yield Button(f"{self.yes_label} (y)", id="yes", variant="primary")
                 yield Button(f"{self.no_label} (n)", id="no")

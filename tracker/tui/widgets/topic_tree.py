@@ -40,6 +40,7 @@ class TopicTree(Tree[str]):
         self._filled: set[int] = set()
         self._open: set[Path] = set()
         self._kept: dict[str, tuple[int, int]] = {}  # node id -> cells before and after its title
+        self.chosen: set[str] = set()  # items picked with space for a bulk mark (marked "●" on every row)
 
     @property
     def session(self):
@@ -74,6 +75,8 @@ class TopicTree(Tree[str]):
             node = session.graph.nodes[node_id]
             status = session.status(node_id)
             head = Text(STATUS_MARKS[status] + " ", style=STATUS_STYLES[status])
+            if node_id in self.chosen:
+                head = Text.assemble(("● ", "bold magenta"), head)
             title = literal(node.title)
             tail = Text(f"  {node.kind}", style="dim")
         self._kept[node_id] = (head.cell_len, tail.cell_len)
@@ -97,6 +100,27 @@ class TopicTree(Tree[str]):
         title = text[start:len(text) - tail]
         title.truncate(title_room, overflow="ellipsis")
         return Text.assemble(text[:start], title, text[len(text) - tail:])
+
+    def describe(self) -> str:
+        """The border's subtitle: the filter, and how many items are selected."""
+        parts = [self.filter.describe() if self.filter is not None else "",
+                 f"{len(self.chosen)} selected" if self.chosen else ""]
+        return ", ".join(p for p in parts if p)
+
+    def toggle_chosen(self, node_id: str) -> bool:
+        """Select or unselect an item for a bulk mark; True when it is selected now."""
+        self.chosen.symmetric_difference_update({node_id})
+        for row in self._rows.get(node_id, []):
+            row.set_label(self.label_for(node_id))
+        self.border_subtitle = self.describe()
+        return node_id in self.chosen
+
+    def clear_chosen(self) -> None:
+        was, self.chosen = self.chosen, set()
+        for node_id in was:
+            for row in self._rows.get(node_id, []):
+                row.set_label(self.label_for(node_id))
+        self.border_subtitle = self.describe()
 
     # keys -----------------------------------------------------------------------------
     def action_fold(self) -> None:
@@ -133,7 +157,7 @@ class TopicTree(Tree[str]):
         for root_id in self.view.roots():
             if self.view.shown(root_id, session.progress, self.filter):
                 self._open_saved(self._add(self.root, root_id))
-        self.border_subtitle = self.filter.describe()
+        self.border_subtitle = self.describe()
         if was_at:
             self.call_after_refresh(self._restore_cursor, was_at)
 
