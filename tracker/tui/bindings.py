@@ -68,6 +68,7 @@ TREE_BINDINGS = [
 NOTES_BINDINGS = [
     Binding("escape", "close", "Done", id="close_notes", priority=True),  # the code editor would take escape first
     Binding("ctrl+s", "save", "Save", id="save_notes"),
+    Binding("ctrl+g", "toggle_shared", "Share", id="share_note"),  # private by default; the group sees shared ones
 ]
 
 CONFLICT_BINDINGS = [

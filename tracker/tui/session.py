@@ -28,6 +28,7 @@ class EditedNote:
     uid: str | None
     body: str
     updated_at: datetime | None
+    shared: bool = False  # shown to the study group
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class NodeDetails:
     demo_verdict: Any = None  # the latest demo/test run that got to a verdict (a cancel does not hide it)
     test_verdict: Any = None
     store_error: str = ""
+    group: Any = None  # group_view.NodeGroup, on a database shared by more than one member
 
 
 class Session:
@@ -86,6 +88,7 @@ class Session:
         self.problems: list[str] = []
         self._undo: list[Change | BatchMark] = []
         self._watch = None
+        self._members: list[str] | None = None  # who shares the database; asked once, again after outside writes
 
     # loading -----------------------------------------------------------------
     def load(self) -> None:
@@ -242,6 +245,7 @@ class Session:
         watch = self._watch
         if watch is None or not watch.changed():
             return None
+        self._members = None  # someone new may have joined
         statuses = watch.statuses()
         if statuses is None:
             return []
@@ -295,6 +299,10 @@ class Session:
             from .mastery_view import gather
 
             info.tracks = gather(self, node_id, datetime.now().astimezone())
+            if len(self.members()) > 1:
+                from ..group_view import node_group
+
+                info.group = node_group(self.graph, self.store, node_id)
             if node.implementation:
                 info.last_demo = self.store.last_run(node.implementation, "demo")
                 info.last_test = self.store.last_run(node.implementation, "test")
@@ -304,13 +312,18 @@ class Session:
             info.store_error = str(err)
         return info
 
+    def members(self) -> list[str]:
+        if self._members is None:
+            self._members = self.store.members()
+        return self._members
+
     # notes ------------------------------------------------------------------------
     def editable_note(self, node_id: str) -> EditedNote:
         """The note the editor works on: the node's latest one, or a new one."""
         notes = self.store.notes(self.view.stored_ids(node_id))
         if not notes:
             return EditedNote(node_id, None, "", None)
-        return EditedNote(node_id, notes[-1].uid, notes[-1].body, notes[-1].updated_at)
+        return EditedNote(node_id, notes[-1].uid, notes[-1].body, notes[-1].updated_at, notes[-1].shared)
 
     def save_note(self, note: EditedNote, body: str) -> EditedNote:
         """Write the editor's text over the version it was opened on; creates the note on its first
@@ -321,11 +334,18 @@ class Session:
         """
         if note.uid is not None:
             saved = self.store.update_note(note.uid, body, expected_updated_at=note.updated_at)
-            return EditedNote(note.node_id, note.uid, body, saved.updated_at)
+            return EditedNote(note.node_id, note.uid, body, saved.updated_at, saved.shared)
         if not body.strip():
             return note
-        saved = self.store.add_note(note.node_id, body)
-        return EditedNote(note.node_id, saved.uid, body, saved.updated_at)
+        saved = self.store.add_note(note.node_id, body, shared=note.shared)
+        return EditedNote(note.node_id, saved.uid, body, saved.updated_at, saved.shared)
+
+    def share_note(self, note: EditedNote, shared: bool) -> EditedNote:
+        """Show the note to the group or make it private; a note not saved yet takes it when it is."""
+        if note.uid is None:
+            return EditedNote(note.node_id, None, note.body, None, shared)
+        saved = self.store.share_note(note.uid, shared)
+        return EditedNote(note.node_id, note.uid, saved.body, saved.updated_at, saved.shared)
 
     def add_note(self, node_id: str, body: str) -> EditedNote:
         """Keep a text as a note of its own (a version nobody chose to drop)."""
@@ -340,4 +360,8 @@ class Session:
         slugs = {n.implementation for n in self.graph.nodes.values() if n.implementation}
         data["implemented"] = sorted(self.store.implemented(slugs))
         data["implementations_linked"] = len(slugs)
+        if len(self.members()) > 1:
+            from ..group_view import group_summary
+
+            data["group"] = group_summary(self.graph, self.store)
         return data

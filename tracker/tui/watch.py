@@ -16,6 +16,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
+from ..config import default_member
 from ..store.quick_read import sqlite_file
 
 POLL_INTERVAL_S = 0.5
@@ -84,7 +85,8 @@ class DatabaseWatch:
         """node id -> status as the file holds it now; None when it cannot be read (locked, damaged)."""
         with self._lock:
             try:
-                return dict(self._conn.execute("SELECT node_id, status FROM progress").fetchall())
+                return dict(self._conn.execute("SELECT node_id, status FROM progress WHERE member = ?",
+                                               (default_member(),)).fetchall())
             except sqlite3.Error:
                 return None
 

@@ -37,6 +37,10 @@ class DashboardScreen(FooterOrder, Screen):
             yield Static(id="mastery")
             yield Static(Text("Reading lists", style="bold"), classes="section")
             yield Static(id="list-bars")
+            yield Static(Text.assemble(("Study group", "bold"), ("  each member's read · implemented · recalled, "
+                                                                  "all topics", "dim")), classes="section",
+                         id="group-heading")
+            yield Static(id="group")
         yield Footer(show_command_palette=False)  # / opens it, and the footer needs the room
 
     def on_mount(self) -> None:
@@ -103,6 +107,25 @@ class DashboardScreen(FooterOrder, Screen):
         self.query_one("#mastery", Static).update(dashboard_text(session, data["topics"], self.app.clock()))
         self.query_one("#list-bars", Static).update(
             progress_table([(entry["title"], entry, 0) for entry in data["lists"]], width))
+        self._show_group(data.get("group") or [])
+
+    def _show_group(self, members) -> None:
+        """Shown only on a database shared by more than one member."""
+        from ..literal import literal
+
+        shown = len(members) > 1
+        self.query_one("#group-heading").display = self.query_one("#group").display = shown
+        if not shown:
+            return
+        me = self.app.session.store.member
+        lines = []
+        for m in members:
+            t = m.total
+            line = literal(m.member.ljust(16), "bold" if m.member == me else "")
+            line.append(f"  read {t.read}/{t.items} · implemented {t.implemented}/{t.implementable} · "
+                        f"recalled {t.recalled}/{t.in_review}")
+            lines.append(line)
+        self.query_one("#group", Static).update(Text("\n").join(lines))
 
     def on_resize(self) -> None:
         if getattr(self, "figures", None) is not None:

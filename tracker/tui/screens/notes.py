@@ -95,6 +95,7 @@ class NotesScreen(FooterOrder, Screen):
         if self._opened_with is not None:
             self.show_conflict(self._opened_with)
         self.app.details_signal.subscribe(self, self._maybe_changed_elsewhere)
+        self._show_sharing()
 
     def _maybe_changed_elsewhere(self, _node_id: str) -> None:
         """The database changed (the app's watch): if it was this note, follow it or ask, without waiting
@@ -259,6 +260,29 @@ class NotesScreen(FooterOrder, Screen):
 
     def action_save(self) -> None:
         self.save_soon()
+
+    def action_toggle_shared(self) -> None:
+        """Share the note with the study group, or make it private again (saving the text first)."""
+        try:
+            with self._save_lock:
+                if self.conflict is not None:
+                    return
+                if self.editor.text != self.note.body:
+                    self.note = self.app.session.save_note(self.note, self.editor.text)
+                self.note = self.app.session.share_note(self.note, not self.note.shared)
+        except NoteConflict as conflict:
+            self.show_conflict(conflict)
+            return
+        except UserError as err:
+            self.app.report(err)
+            return
+        self._show_sharing()
+        self.app.details_signal.publish(self.node_id)
+
+    def _show_sharing(self) -> None:
+        who = "shared with your study group" if self.note.shared else "private"
+        self.query_one("#note-status", Static).update(
+            Text(f"Saved as you type · {self._mode} · {who} (Ctrl+G changes) · Esc returns", style="dim"))
 
     def action_close(self) -> None:
         if self._save_before_leaving():

@@ -182,6 +182,8 @@ class NodeDetails(VerticalScroll):
                              ("from", ", ".join(f"{s.list}:{s.line}" for s in node.sources))):
             if value:
                 lines.append(_row(label, value))
+        if info.group is not None:
+            lines.append(_row("group", literal(info.group.read_line())))
         if info.tracks is not None:
             from ..mastery_view import tracks_text
 
