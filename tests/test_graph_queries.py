@@ -35,8 +35,10 @@ def test_next_ranks_by_lists_citing_then_order(graph):
 
 
 def test_next_ranks_a_starred_item_above_an_earlier_unstarred_one(write_layer):
-    starred = GRAPH.replace("title: A Standalone Post,", "title: A Standalone Post, stars: 5,")
-    assert ready(load_graph(write_layer(starred)), {}) == ["backprop", "standalone", "intro-video"]
+    starred = GRAPH.replace("title: A Standalone Post,", "title: A Standalone Post, stars: 5,") + (
+        "  - {id: plain-post, kind: article, title: A Plain Post, sources: [{list: c.md, line: 1, order: 8}]}\n")
+    # a week's place in the course comes first; among the rest, stars before list order
+    assert ready(load_graph(write_layer(starred)), {}) == ["backprop", "intro-video", "standalone", "plain-post"]
 
 
 def test_next_waits_for_prerequisites_including_whole_previous_week(graph):

@@ -85,7 +85,7 @@ def test_session_notes_create_on_first_text_then_update(graph_dir, db_path, impl
 
 def test_session_queries_match_the_core(graph_dir, db_path, impl_root, store):
     s = session_for(graph_dir, db_path, impl_root)
-    assert s.ready() == ["perceptron", "markup-title", "lonely", "ansi-title"]
+    assert s.ready() == ["perceptron", "markup-title", "ansi-title", "lonely"]  # a course topic's items first
     assert s.ready() == queries.ready(s.graph, {}, limit=50)
     assert s.plan("transformer") == ["perceptron", "backprop", "markup-title", "ansi-title", "transformer"]
     store.mark("perceptron", "read", at=at(13))

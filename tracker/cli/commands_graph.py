@@ -34,17 +34,23 @@ def register(sub, common) -> None:
     p.add_argument("--kind", choices=NODE_KINDS)
     p.set_defaults(func=cmd_search)
 
-    p = sub.add_parser("next", parents=[common], help="what is ready to read now")
-    p.add_argument("-n", type=int, default=10, help="how many")
+    p = sub.add_parser("next", parents=[common], help="what to read now: what you are reading, then what is ready, with reasons")
+    p.add_argument("-n", type=int, default=10, help="how many rows (0: all)")
     p.add_argument("--topic", help="only under this topic")
     p.add_argument("--track", choices=("read", "implemented"), default="read",
                    help="read: what is ready to read (default); implemented: read items whose "
                         "implementation's tests have not passed here yet")
     p.set_defaults(func=cmd_next)
 
-    p = sub.add_parser("path", parents=[common], help="the learning plan for a target")
+    p = sub.add_parser("path", parents=[common], help="the learning path to a target, each step with its reason")
     p.add_argument("target", help="node id, alias or title")
+    p.add_argument("--optional", action="store_true", help="include optional (supplementary) steps")
+    p.add_argument("--done", action="store_true", help="list the steps already done")
     p.set_defaults(func=cmd_path)
+
+    from .commands_queue import register as register_queue  # estimate, role
+
+    register_queue(sub, common)
 
 
 def _topic_label(tg, topic_id: str, counts) -> Text:
@@ -244,18 +250,9 @@ def cmd_next(ctx) -> int:
     topic = _topic_id(ctx, ctx.args.topic) if ctx.args.topic else None
     if ctx.args.track == "implemented":
         return _next_to_run(ctx, progress, topic)
-    ids = queries.ready(tg, progress, limit=ctx.args.n, topic=topic)
-    if ctx.json:
-        ctx.print_json([dict(tg.nodes[i].to_json(), lists_citing=len(tg.nodes[i].lists)) for i in ids])
-        return 0
-    if not ids:
-        ctx.console.print(Text("nothing is ready: everything is read, or waiting on a prerequisite", style="dim"))
-        return 0
-    for rank, i in enumerate(ids, 1):
-        line = Text(f"{rank:>3}. ")
-        line.append_text(node_line(tg.nodes[i], progress.get(i, "unread")))
-        ctx.console.print(line)
-    return 0
+    from .commands_queue import print_next
+
+    return print_next(ctx, progress, topic)
 
 
 def _next_to_run(ctx, progress, topic: str | None) -> int:
@@ -286,13 +283,9 @@ def _next_to_run(ctx, progress, topic: str | None) -> int:
 
 
 def cmd_path(ctx) -> int:
-    tg = ctx.graph
-    target = ctx.resolve(ctx.args.target)
-    progress = ctx.progress()
-    plan = queries.learning_path(tg, target, progress)
-    if ctx.json:
-        ctx.print_json([dict(tg.nodes[i].to_json(), status=progress.get(i, "unread")) for i in plan])
-        return 0
+    from .commands_queue import cmd_path as explained_path
+
+    return explained_path(ctx)
     ctx.console.print(Text("Learning plan for ", style="dim") + safe(tg.nodes[target].title, "bold")
                       + Text(f"  ({len(plan)} steps)", style="dim"))
     for step, i in enumerate(plan, 1):

@@ -113,7 +113,9 @@ def cmd_plan(ctx) -> int:
         raise UserError(f"--hours {args.hours:g}: give the study hours per week, more than 0 and at most 168")
     if not 1 <= args.weeks <= 104:
         raise UserError(f"--weeks {args.weeks}: give 1 to 104 weeks")
-    overrides = {}
+    from .commands_queue import stored_prefs
+
+    overrides = dict(stored_prefs(ctx)[1])  # the learner's own estimates (`tracker estimate`), then --minutes
     for item in args.minutes:
         key, _, value = item.partition("=")
         if not value.strip().isdigit() or int(value) <= 0:

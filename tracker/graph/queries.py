@@ -2,17 +2,22 @@
 
 Progress comes in as a plain ``{node_id: status}`` mapping, so these queries
 work the same with the real store, a backup file or nothing (all unread).
-A topic counts as a prerequisite through its items: "read week 1 before week
-2" means every item of week 1 is read (or skipped) before week 2's items are
-ready. An item listed in two weeks takes its place at the earlier one
-(``ordering``).
+A topic counts as a prerequisite through its core items: "read week 1 before
+week 2" means every core item of week 1 is read (or skipped) before week 2's
+items are ready. Supplementary items (a week's helpful videos and blog posts,
+marked by the importer) never gate; ``roles`` (the learner's own core/optional
+flips, node id -> "core" | "optional") override that mark. An item listed in
+two weeks takes its place at the earlier one (``ordering``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from itertools import islice
+
 from .identity import normalize_title
-from .model import DONE_STATUSES, Adjacency, Node, TopicGraph, sort_key
+from .model import DONE_STATUSES, Adjacency, TopicGraph, sort_key
 from .ordering import Ordering
 from .search import SearchHit, search  # noqa: F401  (part of this module's API)
 
@@ -125,7 +130,8 @@ def _prerequisite_items(tg: TopicGraph, node_id: str) -> list[str]:
     out: list[str] = []
     for req in direct_prerequisites(tg, node_id):
         if not tg.is_unit(req):
-            out.extend(i for i in items_under(tg, req) if i != node_id)
+            gate = gate_items(tg, req)
+            out.extend(i for i in items_under(tg, req) if i != node_id and i in gate)
         elif req != node_id:
             out.append(req)
     return list(dict.fromkeys(out))
@@ -135,92 +141,183 @@ def is_done(status: str | None) -> bool:
     return status in DONE_STATUSES
 
 
+def is_optional(tg: TopicGraph, node_id: str, roles: Mapping[str, str] | None = None) -> bool:
+    """Left out of gates and paths: the learner said so, or the lists only offer it as a helpful extra."""
+    role = roles.get(node_id) if roles else None
+    return role == "optional" if role else tg.nodes[node_id].supplementary
+
+
+def gate_items(tg: TopicGraph, topic_id: str, roles: Mapping[str, str] | None = None) -> frozenset[str]:
+    """The items of a topic that must be done before whatever requires the topic: its core items."""
+    base = _cached(tg, "gate_items", topic_id, lambda: frozenset(
+        i for i in _item_set(tg, topic_id) if not tg.nodes[i].supplementary))
+    if not roles:
+        return base
+    members = _item_set(tg, topic_id)
+    dropped = {i for i, role in roles.items() if role == "optional" and i in base}
+    added = {i for i, role in roles.items() if role == "core" and i in members and i not in base}
+    return (base - dropped) | added if dropped or added else base
+
+
 def _ranked_units(tg: TopicGraph) -> list[str]:
-    """Every unit, best first; sorted once per graph."""
+    """Every unit, best first (``ranking.rank_key``); sorted once per graph."""
     ranked = tg.cache.get("ranked_units")
     if ranked is None:
-        ranked = tg.cache["ranked_units"] = [
-            n.id for n in sorted((n for n in tg.nodes.values() if tg.is_unit(n.id)), key=_rank)
-        ]
+        from .ranking import rank_key
+
+        units = [n for n in tg.nodes if tg.is_unit(n)]
+        ranked = tg.cache["ranked_units"] = sorted(units, key=lambda i: rank_key(tg, i))
     return ranked
 
 
-def ready(tg: TopicGraph, progress: Mapping[str, str], limit: int | None = None,
-          topic: str | None = None) -> list[str]:
-    """Unread items whose every prerequisite is done, best first.
+def _ready_plan(tg: TopicGraph) -> tuple[list[tuple[str, int, bool]], list[tuple[str, ...]]]:
+    """Per unit, in rank order: its id, its requirement group, and whether it is an item of a topic it requires.
 
-    Ranked by how many lists cite the item (more is better), then by the
-    stars a list gave it, then by its earliest position in those lists. Units are kept in rank order per graph,
-    so a query stops as soon as it has ``limit`` of them.
+    Items of one week share one requirement tuple, so a query checks each group once, not each item.
     """
-    scope = _item_set(tg, topic) if topic else None
-    topic_done: dict[str, bool] = {}
+    plan = tg.cache.get("ready_plan")
+    if plan is None:
+        groups: dict[tuple[str, ...], int] = {}
+        requirements: list[tuple[str, ...]] = []
+        rows = []
+        for node_id in _ranked_units(tg):
+            reqs = tuple(r for r in direct_prerequisites(tg, node_id) if r != node_id)
+            group = groups.get(reqs)
+            if group is None:
+                group = groups[reqs] = len(requirements)
+                requirements.append(reqs)
+            inside = any(not tg.is_unit(r) and node_id in _item_set(tg, r) for r in reqs)
+            rows.append((node_id, group, inside))
+        plan = tg.cache["ready_plan"] = (rows, requirements)
+    return plan
 
-    def satisfied(req: str, node_id: str) -> bool:
+
+def iter_ready(tg: TopicGraph, progress: Mapping[str, str], topic: str | None = None,
+               roles: Mapping[str, str] | None = None) -> Iterator[str]:
+    """Unread items whose every prerequisite is done, best first, lazily (stop early, or count them all)."""
+    scope = _item_set(tg, topic) if topic else None
+    rows, requirements = _ready_plan(tg)
+    topic_done: dict[str, bool] = {}
+    group_ok: list[bool | None] = [None] * len(requirements)
+
+    def done(req: str) -> bool:
         if tg.is_unit(req):
             return is_done(progress.get(req))
         if req not in topic_done:  # one pass per topic per query, not per dependent
-            topic_done[req] = all(is_done(progress.get(i)) for i in _item_set(tg, req))
-        if topic_done[req]:
-            return True
-        # A node inside the topic it requires (a paper listed in two weeks) does not wait for itself.
-        members = _item_set(tg, req)
-        return node_id in members and all(is_done(progress.get(i)) for i in members if i != node_id)
+            topic_done[req] = all(is_done(progress.get(i)) for i in gate_items(tg, req, roles))
+        return topic_done[req]
 
-    found: list[str] = []
-    for node_id in _ranked_units(tg):
+    def done_but_itself(req: str, node_id: str) -> bool:
+        # A node inside the topic it requires (a paper listed in two weeks) does not wait for itself.
+        if done(req):
+            return True
+        gate = gate_items(tg, req, roles)
+        return not tg.is_unit(req) and node_id in gate and all(
+            is_done(progress.get(i)) for i in gate if i != node_id)
+
+    for node_id, group, inside in rows:
         if scope is not None and node_id not in scope:
             continue
-        if progress.get(node_id, "unread") != "unread":
+        status = progress.get(node_id)
+        if status is not None and status != "unread":
             continue
-        if all(satisfied(r, node_id) for r in direct_prerequisites(tg, node_id) if r != node_id):
-            found.append(node_id)
-            if limit and len(found) >= limit:
-                break
-    return found
+        ok = group_ok[group]
+        if ok is None:
+            ok = group_ok[group] = all(done(r) for r in requirements[group])
+        if ok or (inside and all(done_but_itself(r, node_id) for r in requirements[group])):
+            yield node_id
 
 
-def _rank(node: Node) -> tuple:
-    """More lists citing it first, then a list's star rating (":star:" x n), then list order."""
-    return (-len(node.lists), -(node.stars or 0), min((s.order for s in node.sources), default=10**9),
-            node.title.lower())
+def ready(tg: TopicGraph, progress: Mapping[str, str], limit: int | None = None,
+          topic: str | None = None, roles: Mapping[str, str] | None = None) -> list[str]:
+    """Unread items whose every prerequisite is done, best first (``ranking``), at most ``limit``.
+
+    Units are kept in rank order per graph, so a query stops as soon as it has ``limit`` of them.
+    """
+    found = iter_ready(tg, progress, topic, roles)
+    return list(islice(found, limit) if limit else found)
 
 
-def learning_path(tg: TopicGraph, target: str, progress: Mapping[str, str]) -> list[str]:
+@dataclass
+class PathTrace:
+    """What a path walk saw besides its steps: who pulled each step in, done and optional items passed over.
+
+    ``pulls[step] = (dependent, topic)``: the step is there because ``dependent`` needs it, through the
+    required ``topic`` it is an item of (None when required directly or inherited from a topic above).
+    """
+
+    pulls: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    done: list[str] = field(default_factory=list)
+    hidden: list[str] = field(default_factory=list)
+
+
+def learning_path(tg: TopicGraph, target: str, progress: Mapping[str, str],
+                  roles: Mapping[str, str] | None = None, optional: bool = False,
+                  trace: PathTrace | None = None) -> list[str]:
     """Every unfinished prerequisite of target, transitively, in a valid order, then target.
 
     Depth-first post-order over prerequisites: each node appears after all of
     its own prerequisites. Topics as targets expand into their items. A
-    required topic stands for its items; each topic keeps one cursor over
-    them for the whole walk, so a week required by a thousand items is
-    walked once, not once per dependent.
+    required topic stands for its core items (all of them with ``optional``);
+    each topic keeps one cursor over them for the whole walk, so a week
+    required by a thousand items is walked once, not once per dependent.
     """
     order: list[str] = []
     state: dict[str, int] = {}  # 1: on the stack, 2: placed
     topic_cursors: dict[str, Iterator[str]] = {}
+    seen_done: set[str] = set()
+
+    def topic_items(topic_id: str) -> Iterable[str]:
+        items = _cached(tg, "items_under", topic_id, lambda: _items_under(tg, topic_id))
+        if optional:
+            return items
+        gate = gate_items(tg, topic_id, roles)
+        if trace is not None:
+            trace.hidden.extend(i for i in items if i not in gate and not is_done(progress.get(i)))
+        return [i for i in items if i in gate]
+
+    tg.is_unit(target)  # builds the unit set read directly below
+    units, known = tg.cache["units"], tg.cache.setdefault("direct_prerequisites", {})
+    status = progress.get
+
+    def prerequisites(node_id: str) -> Iterator[str]:
+        found = known.get(node_id)
+        return iter(found if found is not None else direct_prerequisites(tg, node_id))
 
     def visit(node_id: str) -> None:
         state[node_id] = 1
-        stack: list[tuple[str | None, Iterator[str]]] = [(node_id, iter(direct_prerequisites(tg, node_id)))]
+        # frames: (node placed when its prerequisites are, or None for a topic's items; pending; topic; owner)
+        stack: list[tuple[str | None, Iterator[str], str | None, str]] = [
+            (node_id, prerequisites(node_id), None, node_id)]
         while stack:
-            current, pending = stack[-1]
+            current, pending, topic, owner = stack[-1]
             nxt = next(pending, None)
             if nxt is None:
                 stack.pop()
                 if current is not None:  # None marks a topic's frame, which places nothing itself
                     state[current] = 2
                     order.append(current)
-            elif not tg.is_unit(nxt):
+            elif nxt not in units:
                 if nxt not in topic_cursors:
-                    topic_cursors[nxt] = iter(_cached(tg, "items_under", nxt, lambda: _items_under(tg, nxt)))
-                stack.append((None, topic_cursors[nxt]))
-            elif not state.get(nxt) and not is_done(progress.get(nxt)):
+                    topic_cursors[nxt] = iter(topic_items(nxt))
+                stack.append((None, topic_cursors[nxt], nxt, owner))
+            elif status(nxt) in DONE_STATUSES:
+                if trace is not None and nxt not in seen_done:
+                    seen_done.add(nxt)
+                    trace.done.append(nxt)
+            elif nxt not in state:
                 state[nxt] = 1
-                stack.append((nxt, iter(direct_prerequisites(tg, nxt))))
+                if trace is not None:
+                    trace.pulls[nxt] = (owner, topic)
+                stack.append((nxt, prerequisites(nxt), None, nxt))
 
-    targets = [target] if tg.is_unit(target) else items_under(tg, target)
+    targets = [target] if tg.is_unit(target) else list(topic_items(target))
     for item in targets:
-        if not state.get(item) and not (item != target and is_done(progress.get(item))):
+        if item != target and is_done(progress.get(item)):
+            if trace is not None and item not in seen_done:
+                seen_done.add(item)
+                trace.done.append(item)
+        elif not state.get(item):
             visit(item)
     return order
 

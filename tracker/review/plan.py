@@ -19,9 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
 from ..graph import queries
+from ..graph.estimates import DEFAULT_MINUTES, FALLBACK_MINUTES, minutes_for  # noqa: F401  (the one home of the defaults)
 
-DEFAULT_MINUTES = {"paper": 120, "article": 30, "video": 45, "talk": 60, "book": 600, "course": 900, "code": 90}
-FALLBACK_MINUTES = 60
 REVIEW_MINUTES = 3
 RUN_MINUTES = 20  # reading a demo's output and its tests' verdict, not the machine's time
 
@@ -50,10 +49,6 @@ class Week:
 
     def count(self, what: str) -> int:
         return sum(t.what == what for t in self.tasks)
-
-
-def minutes_for(node, overrides: Mapping[str, int]) -> int:
-    return overrides.get(node.id, overrides.get(node.kind, DEFAULT_MINUTES.get(node.kind, FALLBACK_MINUTES)))
 
 
 def reading_queue(tg, progress: Mapping[str, str], target: str | None, limit: int) -> list[str]:

@@ -31,6 +31,21 @@ def sqlite_file(target: str | os.PathLike[str] | None) -> Path | None:
 
 def read_statuses(target: str | os.PathLike[str] | None = None, member: str | None = None) -> dict[str, str] | None:
     """The member's node id -> status, oldest change first (as ``Store.statuses``), or None to use the full store."""
+    rows = _query(target, "SELECT node_id, status FROM progress WHERE member = ? ORDER BY updated_at", member)
+    return None if rows is None else dict(rows)
+
+
+def read_prefs(target: str | os.PathLike[str] | None = None,
+               member: str | None = None) -> tuple[dict[str, int], dict[str, str]] | None:
+    """The member's own estimates (minutes) and core/optional roles, as ``Store.estimates``/``roles``; or None."""
+    rows = _query(target, "SELECT node_id, estimate_minutes, role FROM node_pref WHERE member = ?", member)
+    if rows is None:
+        return None
+    return ({n: m for n, m, _ in rows if m is not None}, {n: r for n, _, r in rows if r is not None})
+
+
+def _query(target, sql: str, member: str | None) -> list[tuple] | None:
+    """One read-only query for the member, or None where the full store must answer (see the module doc)."""
     from ..config import default_member
 
     path = sqlite_file(target)
@@ -46,8 +61,7 @@ def read_statuses(target: str | os.PathLike[str] | None = None, member: str | No
         revisions = [r for (r,) in conn.execute("SELECT version_num FROM alembic_version")]
         if revisions != [SCHEMA_HEAD]:
             return None
-        who = member or default_member()
-        return dict(conn.execute("SELECT node_id, status FROM progress WHERE member = ? ORDER BY updated_at", (who,)))
+        return conn.execute(sql, (member or default_member(),)).fetchall()
     except sqlite3.Error:
         return None
     finally:
