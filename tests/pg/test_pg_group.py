@@ -216,3 +216,24 @@ def test_the_group_views_count_each_member_from_their_own_rows(group, write_laye
         assert [(m.member, m.status) for m in on_node.members] == [("bob", "reading"), ("alice", "read")]
         assert on_node.read_line() == "read by 1 of 2 (alice); reading now: bob"
         assert [n.body for n in on_node.shared_notes] == ["the identity shortcut is the trick"]
+
+
+def test_restoring_one_members_backup_into_the_group_touches_only_their_rows(group, tmp_path):
+    from tracker.store.backup import read_backup, restore, write_backup
+
+    with open_store(tmp_path / "laptop.db", member="alice") as laptop:
+        laptop.mark(["resnet", "lenet"], "read")
+        laptop.add_note("resnet", "from the laptop")
+        write_backup(laptop, tmp_path / "alice.json")
+    with open_store(group.url("bob")) as bob:
+        bob.mark("resnet", "skipped")
+        bob.add_note("resnet", "bob's own", shared=True)
+    with open_store(group.url("alice")) as alice:
+        report = restore(alice, read_backup(tmp_path / "alice.json"))
+        assert report.to_json()["progress"]["added"] == 2
+        assert alice.statuses() == {"resnet": "read", "lenet": "read"}
+        again = restore(alice, read_backup(tmp_path / "alice.json"))  # idempotent
+        assert again.to_json()["progress"] == {"added": 0, "updated": 0, "kept": 0, "unchanged": 2}
+    rows = group.sql("SELECT member, node_id, status FROM progress ORDER BY member, node_id")
+    assert rows == [("alice", "lenet", "read"), ("alice", "resnet", "read"), ("bob", "resnet", "skipped")]
+    assert sorted(group.sql("SELECT member, body FROM notes")) == [("alice", "from the laptop"), ("bob", "bob's own")]
