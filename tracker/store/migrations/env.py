@@ -35,7 +35,9 @@ def run_online() -> None:
 
 
 def _run(connection) -> None:
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    # Batch mode (copy the table, alter, swap) is SQLite's way to ALTER; a server alters in place.
+    context.configure(connection=connection, target_metadata=target_metadata,
+                      render_as_batch=connection.dialect.name == "sqlite")
     with context.begin_transaction():
         context.run_migrations()
 
