@@ -59,3 +59,17 @@ def test_a_member_without_the_grants_is_told_what_to_ask_for(pg_store_db, graph)
     result = tracker("mark", "resnet", "read", "--graph-data", str(graph), "--db", pg_store_db.url("stranger"))
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "group init" in result.stderr
+
+
+def test_every_store_command_works_on_a_server(pg_store_db, graph, tmp_path, cli):
+    g = ("--graph-data", str(graph), "--db", pg_store_db.url())
+    commands = [
+        ("mark", "resnet", "read"), ("note", "resnet", "-m", "a note"), ("notes",), ("history",), ("stats",),
+        ("next",), ("path", "resnet"), ("review", "add", "resnet"), ("due", "--days", "30"),
+        ("plan", "--hours", "3", "--weeks", "1"), ("doctor",), ("backup", str(tmp_path / "b.json")),
+        ("restore", str(tmp_path / "b.json")), ("group",), ("group", "resnet"), ("mark", "--undo", "resnet"),
+    ]
+    for args in commands:  # in-process: the same main() the console script runs
+        code, _out, err = cli(*args, *g)
+        assert code == 0 and "Traceback" not in err, (args, err)
+    assert pg_store_db.sql("SELECT member, status FROM progress") == [("organiser", "unread")]
