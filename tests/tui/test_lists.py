@@ -25,19 +25,20 @@ def test_next_up_lists_ready_items_in_rank_order_and_follows_marks(make_app, sto
             await wait_for(pilot, lambda: app.current_mode == "next" and app.screen.query(NodeList))
             ready = app.screen.query_one(NodeList)
             await wait_for(pilot, lambda: ready.option_count == 4)
-            assert rows(ready) == [
-                "  1. [ ] Learning representations by back-propagating errors (David Rumelhart et al., 1986)  paper",
-                "  2. [ ] [bold red]x[/] not markup ([i]Mallory[/i])  article",
-                "  3. [ ] A book filed nowhere  book",
-                "  4. [ ] Escape red title  video",
+            assert rows(ready) == [  # each with why it is there; the course's items before the unfiled book
+                "  1. [ ] Learning representations by back-propagating errors (David Rumelhart et al., 1986)  paper"
+                "\n       next in Basics · has an implementation",
+                "  2. [ ] [bold red]x[/] not markup ([i]Mallory[/i])  article\n       next in Basics",
+                "  3. [ ] Escape red title  video\n       next in Basics",
+                "  4. [ ] A book filed nowhere  book",
             ]
-            assert "4 items whose prerequisites are done" in str(app.screen.query_one("#next-heading").render())
+            assert str(app.screen.query_one("#next-heading").render()) == "Next up  4 ready"
             assert app.selected == "backprop"  # the highlight is the selection
             await pilot.press("r")  # marking here removes it from the list
             await wait_for(pilot, lambda: ready.option_count == 3)
             assert store.statuses()["backprop"] == "read"
             assert rows(ready)[0].startswith("  1. [ ] [bold red]x[/] not markup")
-            await pilot.press("down", "enter")  # jump to "A book filed nowhere"
+            await pilot.press("down", "down", "enter")  # jump to "A book filed nowhere"
             await wait_for(pilot, lambda: app.current_mode == "browse")
             tree = app.screen.query_one(TopicTree)
             await wait_for(pilot, lambda: tree.cursor_node is not None and tree.cursor_node.data == "lonely")
@@ -59,10 +60,10 @@ def test_learning_path_lists_unread_prerequisites_in_order_and_jumps(make_app, s
             steps = app.screen.query_one(NodeList)
             assert [o.id for o in steps._options] == ["perceptron", "backprop", "ansi-title", "transformer"]
             heading = str(app.screen.query_one("#path-heading").render())
-            assert heading == "Learning plan for Attention Is All You Need  4 steps, 0 done"
+            assert heading == "Learning path to Attention Is All You Need  4 steps, about 6h 45m, 0 done"
             await pilot.press("s")  # skip the highlighted first step: it stays, marked
             await wait_for(pilot, lambda: "1 done" in str(app.screen.query_one("#path-heading").render()))
-            assert rows(steps)[0] == "  1. [-] The Perceptron (Frank Rosenblatt, 1958)  paper"
+            assert rows(steps)[0].startswith("  1. [-] The Perceptron (Frank Rosenblatt, 1958)  paper  2h\n")
             await pilot.press("down", "enter")
             await wait_for(pilot, lambda: not isinstance(app.screen, LearningPathScreen))
             tree = app.screen.query_one(TopicTree)

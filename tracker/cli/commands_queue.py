@@ -33,19 +33,11 @@ def stored_prefs(ctx) -> tuple[dict[str, str], dict[str, int]]:
     """The learner's roles and estimates, keyed by current graph ids (an old id follows its node)."""
     from ..store.quick_read import read_prefs
 
+    from ..graph.queries import by_current_id
+
     found = read_prefs(getattr(ctx.args, "db", None))
     estimates, roles = found if found is not None else (ctx.store.estimates(), ctx.store.roles())
-    graph = ctx.graph
-
-    def current(mapping: dict) -> dict:
-        out = {}
-        for node_id, value in mapping.items():
-            target = node_id if node_id in graph.nodes else graph.resolve(node_id)
-            if target:
-                out[target] = value
-        return out
-
-    return current(roles), current(estimates)
+    return by_current_id(ctx.graph, roles), by_current_id(ctx.graph, estimates)
 
 
 # next ------------------------------------------------------------------------

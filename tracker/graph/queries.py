@@ -322,6 +322,16 @@ def learning_path(tg: TopicGraph, target: str, progress: Mapping[str, str],
     return order
 
 
+def by_current_id(tg: TopicGraph, stored: Mapping[str, object]) -> dict:
+    """What the store keeps by node id, keyed by the graph's current ids (an old id follows its node)."""
+    out = {}
+    for node_id, value in stored.items():
+        target = node_id if node_id in tg.nodes else tg.resolve(node_id)
+        if target:
+            out[target] = value
+    return out
+
+
 def same_title(tg: TopicGraph, title: str) -> str | None:
     norm = normalize_title(title)
     return tg.title_index.get(norm) if norm else None

@@ -16,7 +16,7 @@ from .literal import local_date
 from .session import BatchMark
 
 NODE_ACTIONS = ("mark", "edit_notes", "edit_external", "open_link", "learning_path", "run", "review_add",
-                "local_graph")
+                "local_graph", "flip_role")
 
 
 class NodeActions:
@@ -35,7 +35,7 @@ class NodeActions:
             return True if self.session.view.primary_url(node_id) else None
         if action == "run":
             return bool(graph.nodes[node_id].implementation)
-        if action == "review_add":
+        if action in ("review_add", "flip_role"):
             return True if self.session.markable(node_id) else None
         return True
 
@@ -176,6 +176,26 @@ class NodeActions:
             self.push_screen(NotesScreen(note, conflict=conflict))
         except UserError as err:
             self.report(err)
+
+    def action_flip_role(self) -> None:
+        """O: core (gates what follows, on paths) or optional (a helpful extra); twice is back as the list says."""
+        node_id = self._shown_node()
+        if node_id is None:
+            return
+        if not self.session.markable(node_id):
+            self.warn("a topic is core or optional through its items: flip those instead")
+            return
+        from .queue_view import flip_role
+
+        title = self._title(node_id)
+
+        def flipped(optional: bool) -> None:
+            self.progress_signal.publish([node_id])  # the queue and any open path redraw
+            what = ("optional: it no longer gates what follows, and paths leave it out" if optional
+                    else "core: what follows waits for it, and paths include it")
+            self.notify(f"{title} is {what}   (O flips it back)", markup=False, timeout=5)
+
+        self.write(lambda: flip_role(self.session, node_id), flipped)
 
     def action_learning_path(self) -> None:
         node_id = self._shown_node()

@@ -49,6 +49,7 @@ NODE_BINDINGS = [
     Binding("t", "app.run('test')", "Tests", id="run_tests", group=RUN),
     Binding("a", "app.review_add", "Review later", show=False, id="review_add"),  # the toast after r names it
     Binding("G", "app.local_graph", "Local graph", show=False, id="local_graph"),
+    Binding("O", "app.flip_role", "Core/optional", show=False, id="flip_role"),  # its toast says what changed
 ]
 
 BROWSE_BINDINGS = [
@@ -77,7 +78,10 @@ CONFLICT_BINDINGS = [
     Binding("ctrl+b", "keep_both", "Keep both", id="conflict_keep_both", priority=True),
 ]
 
-PATH_BINDINGS = [Binding("escape", "dismiss", "Close", id="close_path")]
+PATH_BINDINGS = [
+    Binding("escape", "dismiss", "Close", id="close_path"),
+    Binding("h", "toggle_optional", "Optional steps", show=False, id="path_optional"),  # the heading names it
+]
 
 LOCAL_GRAPH_BINDINGS = [Binding("escape", "dismiss", "Close", id="close_local_graph")]
 

@@ -1,4 +1,7 @@
-"""The learning path to the selected node: its unfinished prerequisites in order, then the node."""
+"""The learning path to the selected node: each step with its reason, done steps folded, the total time.
+
+``h`` shows or hides the optional steps (a week's helpful videos and posts).
+"""
 
 from __future__ import annotations
 
@@ -7,10 +10,14 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from ...graph.estimates import format_minutes
 from ..bindings import NODE_BINDINGS, PATH_BINDINGS
-from ..literal import literal
-from ..widgets.node_list import NodeList
 from ..footer_order import FooterOrder
+from ..literal import literal
+from ..queue_view import path
+from ..widgets.node_list import NodeList
+
+DONE_SHOWN = 4  # titles on the folded "done" line
 
 
 class LearningPathScreen(FooterOrder, Screen):
@@ -25,27 +32,63 @@ class LearningPathScreen(FooterOrder, Screen):
     def __init__(self, target: str) -> None:
         super().__init__()
         self.target = target
+        self.optional = False
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="path-heading", classes="screen-heading")
+        yield Static(id="path-done", classes="hint")
         yield NodeList(id="path-steps")
-        yield Static("Enter shows a step in the tree · r/i/s/u mark it · Esc closes", classes="hint")
+        yield Static("Enter shows a step in the tree · r/i/s/u mark it · h optional steps · Esc closes",
+                     classes="hint")
         yield Footer(show_command_palette=False)  # / opens it, and the footer needs the room
 
     def on_mount(self) -> None:
-        # The plan is fixed when opened, so steps marked meanwhile stay visible with their new status.
-        self.steps = self.app.session.plan(self.target)
+        # The path is fixed when opened (or h pressed), so steps marked meanwhile stay with their new status.
+        self.plan = path(self.app.session, self.target, self.optional)
         self.app.progress_signal.subscribe(self, lambda _: self.refresh_plan())
         self.refresh_plan()
         self.query_one(NodeList).focus()
 
+    @property
+    def steps(self) -> list[str]:
+        return self.plan.steps
+
+    def action_toggle_optional(self) -> None:
+        self.optional = not self.optional
+        self.plan = path(self.app.session, self.target, self.optional)
+        self.refresh_plan()
+        shown = "shown" if self.optional else "hidden"
+        self.notify(f"optional steps {shown} (h {'hides' if self.optional else 'shows'} them)", timeout=3)
+
     def refresh_plan(self) -> None:
-        session = self.app.session
-        plan = self.steps
-        done = sum(session.status(i) in ("read", "skipped") for i in plan)
-        heading = Text("Learning plan for ", style="dim")
+        session, plan = self.app.session, self.plan
+        done_now = sum(session.status(i) in ("read", "skipped") for i in plan.steps)
+        heading = Text("Learning path to ", style="dim")
         heading.append_text(literal(session.view.title(self.target), "bold"))
-        heading.append(f"  {len(plan)} step{'s' if len(plan) != 1 else ''}, {done} done", style="dim")
+        count = len(plan.steps)
+        heading.append(f"  {count} step{'s' if count != 1 else ''}, about {format_minutes(plan.total_minutes)}"
+                       f", {done_now} done", style="dim")
+        if plan.hidden_optional and not self.optional:
+            heading.append(f" · {len(plan.hidden_optional)} optional hidden (h shows them)", style="dim")
+        elif self.optional:
+            heading.append(" · optional steps shown (h hides them)", style="dim")
         self.query_one("#path-heading", Static).update(heading)
-        self.query_one(NodeList).show(plan)
+        folded = Text()
+        if plan.done:
+            titles = [session.view.title(i) for i in plan.done[:DONE_SHOWN]]
+            more = f" and {len(plan.done) - DONE_SHOWN} more" if len(plan.done) > DONE_SHOWN else ""
+            folded = literal(f"✓ {len(plan.done)} done before: {' · '.join(titles)}{more}", "green")
+        self.query_one("#path-done", Static).update(folded)
+        self.query_one("#path-done", Static).display = bool(plan.done)
+        below = {}
+        for i in plan.steps:
+            why = plan.why(i)
+            text = why.reason
+            if why.needed_by:
+                text += f" — for {session.view.title(why.needed_by)}"
+            if why.via:
+                text += f", via {why.via}"
+            below[i] = text
+        self.query_one(NodeList).show(plan.steps, after={i: format_minutes(m) for i, m in plan.minutes.items()},
+                                      below=below)

@@ -1,4 +1,4 @@
-"""Next up: unread items whose prerequisites are all done, ranked as ``tracker next`` ranks them."""
+"""Next up: what you are reading, then what is ready, each with why it is there (as ``tracker next``)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from ..bindings import NODE_BINDINGS
-from ..widgets.node_list import NodeList
 from ..footer_order import FooterOrder
+from ..queue_view import queue
+from ..widgets.node_list import NodeList
 
 LIMIT = 50
 
@@ -25,7 +26,8 @@ class NextUpScreen(FooterOrder, Screen):
         yield Header()
         yield Static(id="next-heading", classes="screen-heading")
         yield NodeList(id="ready")
-        yield Static("Enter shows the item in the tree; r/i/s/u mark it here.", classes="hint")
+        yield Static("Enter shows the item in the tree · r/i/s/u mark it · O makes it core or optional",
+                     classes="hint")
         yield Footer(show_command_palette=False)  # / opens it, and the footer needs the room
 
     def on_mount(self) -> None:
@@ -45,11 +47,11 @@ class NextUpScreen(FooterOrder, Screen):
             waiting = "Nothing to show: the graph did not load." if self.app.load_error else "Loading…"
             self.query_one("#next-heading", Static).update(Text(waiting, style="dim"))
             return
-        ids = session.ready(limit=LIMIT)
-        heading = Text("Ready to read", style="bold")
-        heading.append(f"  {len(ids)} item{'s' if len(ids) != 1 else ''} whose prerequisites are done"
-                       + (f" (first {LIMIT})" if len(ids) == LIMIT else ""), style="dim")
-        if not ids:
+        found = queue(session, LIMIT)
+        heading = Text("Next up", style="bold")
+        heading.append(f"  {found.summary()}", style="dim")
+        if not found.rows:
             heading = Text("Nothing is ready: everything is read, or waiting on a prerequisite.", style="dim")
         self.query_one("#next-heading", Static).update(heading)
-        self.query_one(NodeList).show(ids)
+        self.query_one(NodeList).show([r.node_id for r in found.rows],
+                                      below={r.node_id: " · ".join(r.reasons) for r in found.rows})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -30,6 +32,16 @@ def node_row(session, node_id: str, rank: int) -> Text:
     return line
 
 
+def _with_notes(line: Text, node_id: str, after: Mapping[str, str] | None,
+                below: Mapping[str, str] | None) -> Text:
+    if after and node_id in after:
+        line.append(f"  {after[node_id]}", style="cyan")
+    if below and below.get(node_id):
+        line.append("\n       ")
+        line.append_text(literal(below[node_id], "dim"))
+    return line
+
+
 class NodeList(OptionList):
     """Options are node ids; the app's selection follows the highlight."""
 
@@ -39,11 +51,13 @@ class NodeList(OptionList):
         option = self.highlighted_option
         return option.id if option is not None else None
 
-    def show(self, node_ids: list[str]) -> None:
+    def show(self, node_ids: list[str], after: Mapping[str, str] | None = None,
+             below: Mapping[str, str] | None = None) -> None:
+        """``after``: a short note at the end of a row (an estimate); ``below``: a dim second line (its reasons)."""
         highlighted = self.highlighted_option.id if self.highlighted_option is not None else None
         session = self.app.session
         self.clear_options()
-        self.add_options([Option(node_row(session, node_id, rank), id=node_id)
+        self.add_options([Option(_with_notes(node_row(session, node_id, rank), node_id, after, below), id=node_id)
                           for rank, node_id in enumerate(node_ids, 1)])
         if not node_ids:
             return
