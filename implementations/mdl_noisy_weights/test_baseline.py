@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from .baseline import BatchedMLP, cross_validated_decay, fold_masks
+from .baseline import BatchedMLP, cross_validated_decay, fold_masks, held_out_decay, holdout_split
 
 
 def test_every_point_is_held_out_exactly_once() -> None:
@@ -54,3 +54,31 @@ def test_the_choice_never_reads_the_test_set() -> None:
     b = cross_validated_decay(x, y, x_test, torch.zeros(50, 1), **kwargs)
     assert (a.decay, a.init_scale, a.steps, a.cv_mse) == (b.decay, b.init_scale, b.steps, b.cv_mse)
     assert a.test_mse != b.test_mse          # the test targets only change the reported figure
+
+
+def test_held_out_points_are_disjoint_from_training_and_never_trained_on() -> None:
+    mask = holdout_split(30, 10, torch.Generator().manual_seed(4))
+    assert mask.sum() == 20 and set(mask.tolist()) == {0.0, 1.0}
+    g = torch.Generator().manual_seed(5)
+    x = torch.rand(30, 1, generator=g) * 2 - 1
+    y = torch.sin(3 * x) + 0.3 * torch.randn(30, 1, generator=g)
+    x_test = torch.linspace(-1, 1, 50).view(-1, 1)
+    kwargs = dict(steps=100, lr=3e-2, hidden=8, seed=0, valid=10, eval_every=100, decays=(0.0,), init_scales=(1.0,))
+    held = 1 - holdout_split(30, 10, torch.Generator().manual_seed(0))   # the split held_out_decay draws first
+    a = held_out_decay(x, y, x_test, torch.sin(3 * x_test), **kwargs)
+    moved = y + 5.0 * held.view(-1, 1)                                   # change only the held-out targets
+    b = held_out_decay(x, moved, x_test, torch.sin(3 * x_test), **kwargs)
+    assert a.test_mse == b.test_mse                  # the kept net never saw the held-out points
+    assert b.valid_mse > a.valid_mse + 10            # but they are what it is judged on
+
+
+def test_the_held_out_choice_never_reads_the_test_set() -> None:
+    g = torch.Generator().manual_seed(6)
+    x = torch.rand(30, 1, generator=g) * 2 - 1
+    y = torch.sin(3 * x) + 0.3 * torch.randn(30, 1, generator=g)
+    x_test = torch.linspace(-1, 1, 50).view(-1, 1)
+    kwargs = dict(steps=200, lr=3e-2, hidden=8, seed=0, eval_every=50, decays=(0.0, 1e-2), init_scales=(1.0, 10.0))
+    a = held_out_decay(x, y, x_test, torch.sin(3 * x_test), **kwargs)
+    b = held_out_decay(x, y, x_test, torch.zeros(50, 1), **kwargs)
+    assert (a.decay, a.init_scale, a.steps, a.valid_mse) == (b.decay, b.init_scale, b.steps, b.valid_mse)
+    assert a.test_mse != b.test_mse
