@@ -12,6 +12,7 @@ them all.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 
 from . import queries
@@ -47,30 +48,33 @@ class Neighbourhood:
         return len(self.node_ids)
 
 
-def requirements(tg: TopicGraph, node_id: str) -> list[Neighbour]:
+Step = tuple[str, "str | None"]  # a neighbour's id and the topic it comes through (None: the node's own edge)
+
+
+def requirements(tg: TopicGraph, node_id: str) -> list[Step]:
     """What the node must wait for: its own requirements, then each inherited one with its topic."""
     requires = queries._adjacency(tg).requires
-    out = [Neighbour(r, tg.reason(node_id, r)) for r in requires.get(node_id, ()) if r != node_id]
-    seen = {n.node_id for n in out} | {node_id}
+    out: list[Step] = [(r, None) for r in requires.get(node_id, ()) if r != node_id]
+    seen = {r for r, _ in out} | {node_id}
     for topic in queries.ordering_ancestors(tg, node_id):  # a later week of a revisited paper adds none
         for r in requires.get(topic, ()):
             if r not in seen:
                 seen.add(r)
-                out.append(Neighbour(r, tg.reason(topic, r), via=topic))
+                out.append((r, topic))
     return out
 
 
-def dependents(tg: TopicGraph, node_id: str) -> list[Neighbour]:
+def dependents(tg: TopicGraph, node_id: str) -> list[Step]:
     """What waits for the node: nodes requiring it, then nodes requiring a topic it sits under."""
     required_by = _required_by(tg)
-    out = [Neighbour(d, tg.reason(d, node_id)) for d in required_by.get(node_id, ()) if d != node_id]
-    seen = {n.node_id for n in out} | {node_id}
+    out: list[Step] = [(d, None) for d in required_by.get(node_id, ()) if d != node_id]
+    seen = {d for d, _ in out} | {node_id}
     above = queries.ancestors(tg, node_id)
     for topic in above:
         for d in required_by.get(topic, ()):
             if d not in seen and d not in above:
                 seen.add(d)
-                out.append(Neighbour(d, tg.reason(d, topic), via=topic))
+                out.append((d, topic))
     return out
 
 
@@ -80,26 +84,39 @@ def neighbourhood(tg: TopicGraph, node_id: str, *, first: int = FIRST_HOP, secon
         raise KeyError(node_id)
     shown = {node_id}
 
-    def side(step) -> tuple[tuple[Neighbour, ...], int]:
-        near, more = _bounded(tg, step(tg, node_id), first)
+    def side(step, upward: bool) -> tuple[tuple[Neighbour, ...], int]:
+        def neighbour(at: str, found: Step, onward: tuple[Neighbour, ...] = (), more: int = 0) -> Neighbour:
+            other, via = found
+            source, target = (via or at, other) if upward else (other, via or at)  # the edge that put it here
+            shown.add(other)
+            return Neighbour(other, tg.reason(source, target), via, onward, more)
+
+        near, more = _bounded(tg, step, node_id, first)
         out = []
-        for n in near:
-            shown.add(n.node_id)
-            onward = [m for m in step(tg, n.node_id) if m.node_id != node_id]
-            far, far_more = _bounded(tg, onward, second)
-            shown.update(m.node_id for m in far)
-            out.append(Neighbour(n.node_id, n.reason, n.via, tuple(far), far_more))
+        for found in near:
+            far, far_more = _bounded(tg, step, found[0], second, leave_out=node_id)
+            out.append(neighbour(node_id, found, tuple(neighbour(found[0], f) for f in far), far_more))
         return tuple(out), more
 
-    requires, more_requires = side(requirements)
-    needed_by, more_needed_by = side(dependents)
+    requires, more_requires = side(requirements, True)
+    needed_by, more_needed_by = side(dependents, False)
     return Neighbourhood(node_id, requires, needed_by, more_requires, more_needed_by, frozenset(shown))
 
 
-def _bounded(tg: TopicGraph, found: list[Neighbour], limit: int) -> tuple[list[Neighbour], int]:
-    """The first ``limit`` in source order (own edges before inherited ones), and how many were left out."""
-    ordered = sorted(found, key=lambda n: (n.via is not None, sort_key(tg.nodes[n.node_id])))
-    return ordered[:limit], max(len(ordered) - limit, 0)
+def _bounded(tg: TopicGraph, step, node_id: str, limit: int, leave_out: str | None = None) -> tuple[list[Step], int]:
+    """The first ``limit`` of a node's steps in source order (own edges before inherited ones), and how many
+    were left out; kept per graph (it never changes), so a node required by thousands sorts them once."""
+    memo = tg.cache.setdefault("neighbourhood", {})
+    cache_key = (step.__name__, node_id, limit, leave_out)
+    if cache_key not in memo:
+        found = [f for f in step(tg, node_id) if f[0] != leave_out]
+
+        def key(found_step: Step) -> tuple:
+            return found_step[1] is not None, sort_key(tg.nodes[found_step[0]])
+
+        kept = sorted(found, key=key) if len(found) <= limit else heapq.nsmallest(limit, found, key=key)
+        memo[cache_key] = (kept, len(found) - len(kept))
+    return memo[cache_key]
 
 
 def _required_by(tg: TopicGraph) -> dict[str, list[str]]:
