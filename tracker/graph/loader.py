@@ -230,7 +230,7 @@ def build_graph(layers: list[tuple[str, LayerFile]], known_implementations: set[
             impl = rec.spec.implementation
             if impl and known_implementations is not None and impl not in known_implementations:
                 warnings.append(f"{where}: implementation {impl!r} is not installed (no implementations/{impl}/meta.toml)")
-    _apply_overrides(layers, graph, merger, resolve, warnings)
+    _apply_overrides(layers, graph, merger, resolve, warnings, known_implementations)
     for node_id, records in merger.records.items():  # supplementary only if no record says it is core
         node = merger.nodes[node_id]
         node.curated = node_id in merger.curated
@@ -287,7 +287,8 @@ def _topic_map(layers, resolve, warnings: list[str]) -> list[CanonicalTopic]:
     return list(topics.values())
 
 
-def _apply_overrides(layers, graph: nx.DiGraph, merger: _Merger, resolve, warnings: list[str]) -> None:
+def _apply_overrides(layers, graph: nx.DiGraph, merger: _Merger, resolve, warnings: list[str],
+                     known_implementations: set[str] | None = None) -> None:
     """The user's overrides, applied last so no import can undo them; a stale one is a warning, not an error."""
     for path, layer in canonical_order(layers):
         for n, override in enumerate(layer.overrides, start=1):
@@ -301,6 +302,12 @@ def _apply_overrides(layers, graph: nx.DiGraph, merger: _Merger, resolve, warnin
             node.tags.extend(t for t in override.tags if t not in node.tags)
             if override.notes is not None:
                 node.description = override.notes
+            if override.implementation:
+                impl = override.implementation
+                if known_implementations is not None and impl not in known_implementations:
+                    warnings.append(f"{path}: override #{n}: implementation {impl!r} is not installed "
+                                    f"(no implementations/{impl}/meta.toml)")
+                node.implementation, node.no_implementation = impl, None
             for req in override.requires:
                 target = resolve(req.id)
                 if target is None or target == node_id:

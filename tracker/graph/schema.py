@@ -102,6 +102,7 @@ class Override(Strict):
     tags: list[str] = []
     requires: list[Requirement] = []
     notes: str | None = None  # shown as the node's description
+    implementation: str | None = None  # links a list's own node (a concept like "Early Stopping") to code
 
 
 class ListInfo(Strict):
