@@ -13,7 +13,7 @@ from tracker.graph.identity import fold
 from tracker.graph.loader import load_graph
 from tracker.graph.model import NODE_KINDS
 from tracker.graph.queries import items_under, learning_path, prerequisite_items, ready
-from tracker.graph.search import MIN_SCORE, OTHER_FIELD_WEIGHT, fuzzy, node_fields, search
+from tracker.graph.search import MIN_SCORE, node_fields, score_field, search, text_fields
 
 WORDS = ["deep", "résidual", "attention", "graph", "Memory", "net", "nets", "LSTM", "x-ray", "a", "café",
          "scaling", "laws", "diffusion", "models", "resnet", "transformer", "[bold]", "week"]
@@ -39,13 +39,15 @@ def _random_layer(seed: int, size: int) -> str:
         week = lambda n: int(n["topics"][0].split("-")[1]) if n["topics"] else -1  # noqa: E731
         earlier = [n["id"] for n in nodes[5:] if week(n) <= week(node)]
         if earlier and rng.random() < 0.2:
-            node["requires"] = [{"id": rng.choice(earlier), "reason": "builds on it"}]
+            node["requires"] = [{"id": rng.choice(earlier), "reason": f"builds on it: {phrase(4)}"}]
+        if rng.random() < 0.3:  # searched as a sentence: words and substrings, never a subsequence
+            node["description"] = f"{phrase(8)} note {i}"
         nodes.append(node)
     return json.dumps({"nodes": nodes})  # JSON is YAML
 
 
-def _full_scan(tg, query: str, limit: int, kinds=None, typos: bool = False) -> list[tuple[str, float, str]]:
-    """The definition: score every field of every node, keep each node's best."""
+def _full_scan(tg, query: str, limit: int, kinds=None) -> list[tuple[str, float, str]]:
+    """The definition: score every field of every node (names, then texts), keep each node's first best."""
     q = " ".join(fold(query).split())
     if not q:
         return []
@@ -54,14 +56,14 @@ def _full_scan(tg, query: str, limit: int, kinds=None, typos: bool = False) -> l
         if kinds and node.kind not in kinds:
             continue
         best = (0.0, "")
-        for name, text in node_fields(node):
-            score = fuzzy(q, fold(text), typos) * (1.0 if name == "title" else OTHER_FIELD_WEIGHT)
+        fields = [(name, fold(text).replace("\n", " "), False) for name, text in node_fields(node)]
+        fields += [(name, " ".join(fold(text).split()), True) for name, text in text_fields(tg, node)]
+        for name, text, long in fields:
+            score = score_field(q, name, text, long=long)
             if score > best[0]:
                 best = (score, name)
         if best[0] >= MIN_SCORE:
             hits.append((node.id, best[0], best[1]))
-    if not hits and not typos:
-        return _full_scan(tg, query, limit, kinds, typos=True)
     hits.sort(key=lambda h: (-h[1], -len(tg.nodes[h[0]].lists), tg.nodes[h[0]].title.lower()))
     return hits[:limit]
 

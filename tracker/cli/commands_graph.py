@@ -28,7 +28,8 @@ def register(sub, common) -> None:
     p.add_argument("id", help="node id, alias or title")
     p.set_defaults(func=cmd_show)
 
-    p = sub.add_parser("search", parents=[common], help="fuzzy search over titles, aliases, authors, tags")
+    p = sub.add_parser("search", parents=[common],
+                       help="fuzzy search over names, descriptions, reasons, claims and your notes; forgives typos")
     p.add_argument("text", nargs="+")
     p.add_argument("-n", type=int, default=20, help="maximum results")
     p.add_argument("--kind", choices=NODE_KINDS)
@@ -230,7 +231,7 @@ def cmd_show(ctx) -> int:
 def cmd_search(ctx) -> int:
     tg = ctx.graph
     kinds = {ctx.args.kind} if ctx.args.kind else None
-    hits = queries.search(tg, " ".join(ctx.args.text), limit=ctx.args.n, kinds=kinds)
+    hits = queries.search(tg, " ".join(ctx.args.text), limit=ctx.args.n, kinds=kinds, extra=_search_extra(ctx))
     if ctx.json:
         ctx.print_json([{"id": h.id, "title": tg.nodes[h.id].title, "kind": tg.nodes[h.id].kind,
                          "score": round(h.score, 3), "matched": h.field} for h in hits])
@@ -240,8 +241,28 @@ def cmd_search(ctx) -> int:
         return 1
     progress = ctx.progress()
     for hit in hits:
-        ctx.console.print(node_line(tg.nodes[hit.id], progress.get(hit.id, "unread")))
+        line = node_line(tg.nodes[hit.id], progress.get(hit.id, "unread"))
+        if hit.field in ("note", "claim", "about", "reason"):  # found in what is said about it, not its name
+            line.append(f"  matched {hit.field}", style="yellow")
+        ctx.console.print(line)
     return 0
+
+
+def _search_extra(ctx) -> list:
+    """The user's notes and the implementations' claims, searched with the graph (no store: no notes)."""
+    from ..graph.search import search_texts
+    from ..impl_meta import MetaError, discover
+    from ..store import StoreError
+
+    try:
+        claims = {slug: meta.claim for slug, meta in discover().items()}
+    except MetaError:
+        claims = {}
+    try:
+        notes = ctx.store.notes()
+    except (StoreError, UserError):
+        notes = []
+    return search_texts(ctx.graph, notes, claims)
 
 
 def cmd_next(ctx) -> int:

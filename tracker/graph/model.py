@@ -167,9 +167,11 @@ class TopicGraph:
         return node_id in units
 
     def roots(self) -> list[str]:
-        """Topics with no parent topic, in source order."""
-        tops = [n for n in self.nodes.values() if n.is_topic and not self.out_ids(n.id, PART_OF)]
-        return [n.id for n in sorted(tops, key=sort_key)]
+        """Topics with no parent topic, in source order (kept: the graph never changes)."""
+        if "roots" not in self.cache:
+            tops = [n for n in self.nodes.values() if n.is_topic and not self.out_ids(n.id, PART_OF)]
+            self.cache["roots"] = [n.id for n in sorted(tops, key=sort_key)]
+        return list(self.cache["roots"])
 
     def children(self, topic_id: str) -> list[str]:
         return sorted(self.in_ids(topic_id, PART_OF), key=lambda i: sort_key(self.nodes[i]))

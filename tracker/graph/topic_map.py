@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from . import queries
 from .identity import fold
@@ -32,17 +32,22 @@ MARGIN = 10.0  # ... and by how much it must beat every other topic's best
 # Words that say nothing about which topic a heading is (every heading of the field uses them).
 GENERIC = frozenset("a an and the of for in on to with from by deep learning neural network networks net nets "
                     "model models introduction intro part chapter section notes resources papers paper "
-                    "advanced basic".split())
+                    "advanced basic week day lecture lesson module unit topic".split())  # the last: a course's places
 
 
 def heading_words(text: str) -> str:
     """A heading's telling words, folded and singular: what similarity is measured on."""
     words = []
     for word in re.split(r"[^a-z0-9]+", fold(text)):
-        if not word or word in GENERIC:
+        if not word or word in GENERIC or word.isdigit():  # "Week 3", "Section 12": nothing about a subject
             continue
         words.append(word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word)
     return " ".join(words)
+
+
+def topic_names(topic: CanonicalTopic) -> list[str]:
+    """The telling words of a topic's title and of each keyword."""
+    return [words for words in (heading_words(name) for name in (topic.title, *topic.keywords)) if words]
 
 
 def similarity(heading: str, topic: CanonicalTopic) -> float:
@@ -50,18 +55,47 @@ def similarity(heading: str, topic: CanonicalTopic) -> float:
     words = heading_words(heading)
     if not words:
         return 0.0
-    names = (heading_words(name) for name in (topic.title, *topic.keywords))
-    return max((fuzz.token_set_ratio(words, name) for name in names if name), default=0.0)
+    return max((fuzz.token_set_ratio(words, name) for name in topic_names(topic)), default=0.0)
+
+
+class Matcher:
+    """Every topic's names in one list, so a heading is compared with all of them in one call (in C)."""
+
+    def __init__(self, topics: Iterable[CanonicalTopic]) -> None:
+        self.topics = list(topics)
+        self.names: list[str] = []
+        self.owner: list[int] = []
+        self._memo: dict[str, tuple[CanonicalTopic, float] | None] = {}
+        for at, topic in enumerate(self.topics):
+            for name in topic_names(topic):
+                self.names.append(name)
+                self.owner.append(at)
+
+    def best(self, heading: str) -> tuple[CanonicalTopic, float] | None:
+        """The canonical topic a heading clearly names, with the score; None when no topic is clearly ahead."""
+        if heading not in self._memo:  # lists repeat headings ("Week 1", "Books"): each is matched once
+            self._memo[heading] = self._best(heading)
+        return self._memo[heading]
+
+    def _best(self, heading: str) -> tuple[CanonicalTopic, float] | None:
+        words = heading_words(heading)
+        if not words or not self.names:
+            return None
+        best: dict[int, float] = {}
+        for _, score, k in process.extract(words, self.names, scorer=fuzz.token_set_ratio, limit=None,
+                                           score_cutoff=CONFIDENT - MARGIN):
+            best[self.owner[k]] = max(best.get(self.owner[k], 0.0), score)
+        scored = sorted(best.items(), key=lambda ts: -ts[1])
+        if not scored or scored[0][1] < CONFIDENT:
+            return None
+        if len(scored) > 1 and scored[1][1] > scored[0][1] - MARGIN:
+            return None
+        return self.topics[scored[0][0]], scored[0][1]
 
 
 def best_topic(heading: str, topics: Iterable[CanonicalTopic]) -> tuple[CanonicalTopic, float] | None:
     """The canonical topic a heading clearly names, with the score; None when no topic is clearly ahead."""
-    scored = sorted(((similarity(heading, t), t) for t in topics), key=lambda st: -st[0])
-    if not scored or scored[0][0] < CONFIDENT:
-        return None
-    if len(scored) > 1 and scored[1][0] > scored[0][0] - MARGIN:
-        return None
-    return scored[0][1], scored[0][0]
+    return Matcher(topics).best(heading)
 
 
 @dataclass
@@ -73,6 +107,7 @@ class TopicMap:
     matched: dict[str, float] = field(default_factory=dict)  # headings placed by similarity: their score
     _touched: set[str] = field(default_factory=set)  # list topics with a placed heading below them
     _items: dict[str, list[str]] = field(default_factory=dict)
+    _roots: list[str] = field(default_factory=list)  # the lists' roots (the graph never changes)
 
     @property
     def topics(self) -> list[CanonicalTopic]:
@@ -82,7 +117,7 @@ class TopicMap:
     def roots(self) -> list[str]:
         """Canonical topics with items, then what is left of each list, in the lists' order."""
         rows = [TOPIC + t.id for t in self.topics]
-        rows += [self._row(r) for r in self.tg.roots() if r not in self.placed]
+        rows += [self._row(r) for r in self._roots if r not in self.placed]
         return [r for r in rows if self.items(r) or not self.is_group(r)]
 
     def children(self, group: str) -> list[str]:
@@ -92,7 +127,7 @@ class TopicMap:
             headings = [h for h, t in self.placed.items() if t == topic.id
                         and not any(self.placed.get(a) == topic.id for a in queries.ancestors(tg, h))]
             rows = sorted(headings, key=lambda h: sort_key(tg.nodes[h]))
-            covered = {i for h in rows for i in queries.items_under(tg, h)}
+            covered = set(self._collect(rows, skip_placed=False))
             return rows + [n for n in topic.nodes if n not in covered and n not in rows]
         if group.startswith(REST):
             rows = [self._row(c) for c in tg.children(group[len(REST):]) if c not in self.placed]
@@ -100,21 +135,19 @@ class TopicMap:
         return tg.children(group)
 
     def items(self, group: str) -> list[str]:
-        """The items under a row, each once, in source order (a unit is its own single item)."""
+        """The items under a row, each once, heading by heading in the lists' order (a unit is its own item)."""
         if group not in self._items:
             tg = self.tg
             if group.startswith(TOPIC):
                 topic = self._topic(group)
-                found = [i for h in self.placed if self.placed[h] == topic.id for i in queries.items_under(tg, h)]
-                found += [n for n in topic.nodes if tg.is_unit(n)]
-                found += [i for n in topic.nodes if not tg.is_unit(n) for i in queries.items_under(tg, n)]
+                starts = [h for h, t in self.placed.items() if t == topic.id] + list(topic.nodes)
+                self._items[group] = self._collect(starts, skip_placed=False)
             elif group.startswith(REST):
-                found = [i for row in self.children(group) for i in self.items(row)]
+                self._items[group] = self._collect([group[len(REST):]], skip_placed=True)
             elif tg.is_unit(group):
-                found = [group]
+                self._items[group] = [group]
             else:
-                found = queries.items_under(tg, group)
-            self._items[group] = sorted(dict.fromkeys(found), key=lambda i: sort_key(tg.nodes[i]))
+                self._items[group] = queries.items_under(tg, group)
         return self._items[group]
 
     def title(self, group: str) -> str:
@@ -150,6 +183,28 @@ class TopicMap:
                 return [TOPIC + self.placed[heading], *path[at:]]
         return [self._row(t) for t in path]
 
+    def _collect(self, starts: list[str], skip_placed: bool) -> list[str]:
+        """Units under the starting rows, each once, depth first in the lists' order; one walk, no sorting.
+
+        ``skip_placed``: headings filed under a canonical topic are not entered (what is left of a list).
+        """
+        children = queries._adjacency(self.tg).children
+        units = _units(self.tg)
+        found: dict[str, None] = {}
+        seen: set[str] = set()
+        stack = list(reversed(starts))
+        while stack:
+            current = stack.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            if current in units:
+                found[current] = None
+                continue
+            below = children.get(current, ())
+            stack.extend(c for c in reversed(below) if not (skip_placed and c in self.placed) and c not in seen)
+        return list(found)
+
     # building ---------------------------------------------------------------------
     def _row(self, topic_id: str) -> str:
         return REST + topic_id if topic_id in self._touched else topic_id
@@ -173,7 +228,8 @@ class TopicMap:
     def place(self) -> TopicMap:
         """File the curated headings, then match the headings of every list the map does not cover."""
         tg = self.tg
-        roots = set(tg.roots())
+        self._roots = tg.roots()
+        roots = set(self._roots)
         covered: set[str] = set()
         for topic in self.topics:
             for heading in topic.headings:
@@ -181,24 +237,46 @@ class TopicMap:
                     self.placed[heading] = topic.id
                     covered.update(a for a in (heading, *queries.ancestors(tg, heading)) if a in roots)
         if self.topics:
-            for root in tg.roots():
+            matcher = Matcher(self.topics)
+            for root in self._roots:
                 if root not in covered:
-                    self._match(root)
+                    self._match(root, matcher)
         for heading in self.placed:
             self._touched.update(queries.ancestors(tg, heading))
         return self
 
-    def _match(self, root: str) -> None:
+    def _match(self, root: str, matcher: Matcher) -> None:
         tg = self.tg
-        stack = [root]
+        subtopics = _subtopics(tg)
+        stack, seen = [root], {root}
         while stack:
             topic_id = stack.pop()
-            found = best_topic(tg.nodes[topic_id].title, self.topics)
+            found = matcher.best(tg.nodes[topic_id].title)
             if found is not None:
                 self.placed.setdefault(topic_id, found[0].id)
                 self.matched.setdefault(topic_id, found[1])
                 continue
-            stack.extend(c for c in reversed(tg.children(topic_id)) if not tg.is_unit(c))
+            below = [c for c in subtopics.get(topic_id, ()) if c not in seen]
+            seen.update(below)
+            stack.extend(below)
+
+
+def _subtopics(tg: TopicGraph) -> dict[str, list[str]]:
+    """Each topic's child topics (those with items of their own), found from the topics up, not the items down."""
+    found = tg.cache.get("subtopics")
+    if found is None:
+        adjacency = queries._adjacency(tg)
+        found = tg.cache["subtopics"] = {}
+        for topic in adjacency.children:  # a node with something filed under it is a topic with items
+            for parent in adjacency.parents.get(topic, ()):
+                found.setdefault(parent, []).append(topic)
+    return found
+
+
+def _units(tg: TopicGraph) -> set[str]:
+    """The graph's study units as a set (``TopicGraph.is_unit``'s own, read once per walk)."""
+    tg.is_unit("")
+    return tg.cache["units"]
 
 
 def topic_map(tg: TopicGraph) -> TopicMap:

@@ -1,4 +1,4 @@
-"""The command palette's node search: every node by title, alias, author and tag.
+"""The command palette's node search: every node by its names, what is said about it and your notes.
 
 Ranking is the core fuzzy search (``tracker.graph.queries.search``, the same
 as ``tracker search``). Titles are shown as plain ``Text`` and help lines are
@@ -34,13 +34,28 @@ class NodeSearch(Provider):
         facts.append(node.id if not matched or matched == "title" else f"{node.id}, matched {matched}")
         return display, escape_markup(" · ".join(facts))
 
+    extra: list = []  # the user's notes and the implementations' claims, read when the palette opens
+
+    async def startup(self) -> None:
+        session = self.app.session
+        if not session.loaded:
+            return
+        from ..errors import UserError
+        from ..graph.search import search_texts
+
+        try:
+            notes = session.store.notes()
+        except UserError:
+            notes = []
+        self.extra = search_texts(session.graph, notes, {s: m.claim for s, m in session.implementations.items()})
+
     async def search(self, query: str) -> Hits:
         session = self.app.session
         if not session.loaded:
             return
         from ..graph.queries import search
 
-        for hit in search(session.graph, query, limit=RESULTS):
+        for hit in search(session.graph, query, limit=RESULTS, extra=self.extra):
             display, help_text = self._display(hit.id, hit.field)
             yield Hit(hit.score, display, partial(self.app.jump_to, hit.id),
                       text=session.graph.nodes[hit.id].title, help=help_text)
