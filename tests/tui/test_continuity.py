@@ -66,6 +66,27 @@ def test_a_restart_reopens_the_same_topics_row_filter_and_mode(make_app):
     asyncio.run(second())
 
 
+def test_the_tree_by_topic_is_remembered_too(make_app):
+    async def run(first: bool):
+        app = make_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await shown(pilot)
+            tree = browse_tree(app)
+            if first:
+                await pilot.press("T")
+                await wait_for(pilot, lambda: tree.by_topic)
+                app.jump_to("transformer")
+                await wait_for(pilot, lambda: cursor(app) == "transformer")
+                return tree.path_of(tree.cursor_node)
+            await wait_for(pilot, lambda: cursor(app) == "transformer")
+            assert tree.by_topic and tree.border_title == "Topics by topic"
+            return tree.path_of(tree.cursor_node)
+
+    before = asyncio.run(run(True))
+    assert load_state().by_topic is True
+    assert asyncio.run(run(False)) == before
+
+
 def test_remembered_nodes_that_vanished_are_skipped(make_app):
     state_path().parent.mkdir(parents=True, exist_ok=True)
     state_path().write_text(json.dumps({

@@ -38,9 +38,9 @@ def test_history_keeps_its_last_entries():
 
 def test_the_view_state_round_trips_atomically_and_reads_bad_files_as_none(tmp_path):
     state = ViewState(mode="next", open=(("a",), ("a", "b")), cursor=("a", "b", "c"), hide_done=True,
-                      kind="video", extra={"by_topic": True})
+                      kind="video", by_topic=True, extra={"future": 1})
     save_state(state)
-    assert load_state() == state and load_state().extra == {"by_topic": True}
+    assert load_state() == state and load_state().extra == {"future": 1} and load_state().by_topic
     assert [p.name for p in state_path().parent.iterdir()] == ["tui-state.json"]  # no temporary file left
     for text in ("", "[1, 2]", "{broken", json.dumps({"mode": "nonsense", "open": "x", "cursor": [1],
                                                         "hide_done": "yes", "kind": 3})):

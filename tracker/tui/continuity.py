@@ -173,6 +173,10 @@ class ContinuityActions:
         kind = state.kind if state.kind in {k for k, _ in self.session.view.kinds()} else None
         if state.hide_done or kind:
             tree.filter = Filter(hide_done=state.hide_done, kind=kind)
+        if state.by_topic and hasattr(tree, "by_topic"):  # as the browse screen's T sets it
+            tree.by_topic = True
+            tree.border_title = "Topics by topic"
+            tree.screen.details.view = tree.view
         # On the tree's own queue, in order: the rows exist once it has drawn, the cursor moves, then the
         # mode switches (a tree on a screen not shown has no line numbers to move its cursor to).
         tree.call_after_refresh(self._restore_cursor, tree, state.cursor)
@@ -200,7 +204,8 @@ class ContinuityActions:
         extra = self._view_state.extra if self._view_state is not None else {}
         return ViewState(mode=self.current_mode if self.current_mode in MODES else "browse",
                          open=tuple(sorted(tree._open)), cursor=tree.path_of(tree.cursor_node),
-                         hide_done=tree.filter.hide_done, kind=tree.filter.kind, extra=extra)
+                         hide_done=tree.filter.hide_done, kind=tree.filter.kind,
+                         by_topic=bool(getattr(tree, "by_topic", False)), extra=extra)
 
     def save_view_state(self) -> None:
         """Write the view when it changed since the last write (a cheap comparison otherwise)."""

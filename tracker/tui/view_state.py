@@ -1,4 +1,4 @@
-"""Where you were: the tree's open topics, the highlighted row, the filter and the mode, kept between runs.
+"""Where you were: the tree's open topics, row, filter, by topic or by list, and the mode, kept between runs.
 
 A small JSON file in the user data dir (``tui-state.json``, beside the
 settings), never the database: it is this machine's view, not progress.
@@ -30,6 +30,7 @@ class ViewState:
     cursor: tuple[str, ...] = ()  # the path of the highlighted row
     hide_done: bool = False
     kind: str | None = None
+    by_topic: bool = False  # the tree by canonical topic (T) rather than by list
     extra: dict = field(default_factory=dict, compare=False)  # keys other views keep here, passed through
 
     def to_json(self) -> dict:
@@ -52,7 +53,7 @@ def load_state(path: Path | None = None) -> ViewState:
         return ViewState()
     if not isinstance(data, dict):
         return ViewState()
-    known = {"mode", "open", "cursor", "hide_done", "kind", "version"}
+    known = {"mode", "open", "cursor", "hide_done", "kind", "by_topic", "version"}
     mode = data.get("mode")
     kind = data.get("kind")
     return ViewState(
@@ -61,6 +62,7 @@ def load_state(path: Path | None = None) -> ViewState:
         cursor=_path(data.get("cursor")),
         hide_done=data.get("hide_done") is True,
         kind=kind if isinstance(kind, str) and kind else None,
+        by_topic=data.get("by_topic") is True,
         extra={k: v for k, v in data.items() if k not in known},
     )
 
