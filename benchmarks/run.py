@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 MODULES = ["bench_cli", "bench_graph", "bench_import", "bench_store", "bench_runs", "bench_tui", "bench_impls", "bench_review",
-           "bench_group", "bench_local_graph", "bench_suite", "bench_search", "bench_topics"]
+           "bench_group", "bench_local_graph", "bench_suite", "bench_search", "bench_topics", "bench_queue"]
 RESULTS = Path(__file__).resolve().parent / "results"
 
 

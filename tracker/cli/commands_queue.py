@@ -77,9 +77,8 @@ def cmd_path(ctx) -> int:
     lp = learning_path(tg, target, progress, roles, estimates, optional=ctx.args.optional)
     if ctx.json:
         steps = []
-        for i in lp.steps:
-            why = lp.why(i)
-            steps.append(dict(tg.nodes[i].to_json(), status=lp.status[i], reason=why.reason,
+        for i, why in zip(lp.steps, lp.explained()):
+            steps.append(dict(tg.nodes[i].to_json(), status=lp.status(i), reason=why.reason,
                               needed_by=why.needed_by, via=why.via, minutes=lp.minutes.get(i)))
         ctx.print_json(steps)
         return 0
@@ -97,14 +96,14 @@ def cmd_path(ctx) -> int:
     if ctx.args.done:
         for i in lp.done:
             c.print(Text("   ✓  ") + node_line(tg.nodes[i], progress.get(i, "read")))
-    for step, i in enumerate(lp.steps, 1):
+    for step, (i, why) in enumerate(zip(lp.steps, lp.explained()), 1):
         line = Text(f"{step:>3}. ")
-        line.append_text(node_line(tg.nodes[i], lp.status[i]))
+        line.append_text(node_line(tg.nodes[i], lp.status(i)))
         if i in lp.minutes:
             line.append(f"  {format_minutes(lp.minutes[i])}", style="cyan")
         c.print(line)
-        c.print(Text("       ") + safe(_why_text(tg, lp.why(i)), "dim"))
-    done = sum(lp.status[i] in ("read", "skipped") for i in lp.steps) + len(lp.done)
+        c.print(Text("       ") + safe(_why_text(tg, why), "dim"))
+    done = sum(lp.status(i) in ("read", "skipped") for i in lp.steps) + len(lp.done)
     total = len(lp.steps) + len(lp.done)
     c.print(bar(done, total) + Text(f" {done}/{total}", style="dim"))
     return 0

@@ -23,7 +23,12 @@ _DURATION_RE = re.compile(r"^(?:(?P<h>\d+(?:\.\d+)?)\s*(?:h|hrs?|hours?))?\s*"
 
 def minutes_for(node, overrides: Mapping[str, int] | None = None) -> int:
     overrides = overrides or {}
-    return overrides.get(node.id, overrides.get(node.kind, DEFAULT_MINUTES.get(node.kind, FALLBACK_MINUTES)))
+    return overrides.get(node.id, kind_minutes(node.kind, overrides))
+
+
+def kind_minutes(kind: str, overrides: Mapping[str, int] | None = None) -> int:
+    """A kind's estimate: its override, else its default."""
+    return (overrides or {}).get(kind, DEFAULT_MINUTES.get(kind, FALLBACK_MINUTES))
 
 
 def parse_duration(text: str) -> int:

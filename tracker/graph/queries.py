@@ -109,8 +109,12 @@ def ordering_ancestors(tg: TopicGraph, node_id: str) -> list[str]:
     parents = _adjacency(tg).parents.get(node_id, [])
     if len(parents) < 2:
         return ancestors(tg, node_id)
-    kept = _ordering(tg).ordering_parents(node_id)
-    return list(dict.fromkeys(t for p in kept for t in (p, *ancestors(tg, p))))
+    memo = tg.cache.setdefault("ordering_ancestors", {})
+    found = memo.get(node_id)
+    if found is None:  # an item in several topics: worked out once per graph
+        kept = _ordering(tg).ordering_parents(node_id)
+        found = memo[node_id] = list(dict.fromkeys(t for p in kept for t in (p, *ancestors(tg, p))))
+    return found
 
 
 def _direct_prerequisites(tg: TopicGraph, node_id: str) -> list[str]:
@@ -272,6 +276,8 @@ def learning_path(tg: TopicGraph, target: str, progress: Mapping[str, str],
         if optional:
             return items
         gate = gate_items(tg, topic_id, roles)
+        if len(gate) == len(items):  # nothing optional under it (gate is a subset of items)
+            return items
         if trace is not None:
             trace.hidden.extend(i for i in items if i not in gate and not is_done(progress.get(i)))
         return [i for i in items if i in gate]

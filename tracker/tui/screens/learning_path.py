@@ -82,8 +82,7 @@ class LearningPathScreen(FooterOrder, Screen):
         self.query_one("#path-done", Static).update(folded)
         self.query_one("#path-done", Static).display = bool(plan.done)
         below = {}
-        for i in plan.steps:
-            why = plan.why(i)
+        for i, why in zip(plan.steps, plan.explained()):
             text = why.reason
             if why.needed_by:
                 text += f" — for {session.view.title(why.needed_by)}"
