@@ -206,9 +206,10 @@ class Reporter:
     series own consecutive blocks of steps in declared order, equal shares of
     ``total`` unless ``start(series_steps=...)`` gives each its length, so a
     series that reports only every 10th step shows 10, 20, ... however late
-    its first report comes. A demo whose series are not declared passes
-    ``series_step=`` itself; only then is the step counted from the series'
-    first report. Rate limits count reports crossing a bucket of
+    its first report comes. Once a report falls outside its own series'
+    block, the declared layout is not the demo's, and every series counts
+    from its own first report instead (right for a demo that reports every
+    step). A demo whose series are not declared passes ``series_step=`` itself. Rate limits count reports crossing a bucket of
     ``every`` steps, so a sparse reporter is thinned the same way a dense one is.
     """
 
@@ -228,6 +229,7 @@ class Reporter:
         self.series: list[str] = []
         self._series_first: dict[str, int] = {}
         self._blocks: dict[str, tuple[int, int]] = {}  # series -> (first step, number of steps)
+        self._layout_holds = True  # no report so far fell outside its own series' block
         self._last_bucket: dict[tuple[str, str | None], int] = {}  # (channel, series) -> last bucket sent
 
     def _emit(self, event: str, **data: Any) -> None:
@@ -254,6 +256,7 @@ class Reporter:
             raise ValueError(f"series_steps {lengths} must give each of {len(self.series)} series >= 1 step, "
                              f"{self.total} in all at most")
         self._blocks = {}
+        self._layout_holds = True
         first = 1
         for name, length in zip(self.series, lengths):
             self._blocks[name] = (first, length)
@@ -289,7 +292,9 @@ class Reporter:
         first = self._series_first.setdefault(series, step)
         if series in self._blocks:
             start, length = self._blocks[series]
-            if start <= step < start + length:
+            if not start <= step < start + length:
+                self._layout_holds = False  # the demo's blocks are not the declared layout
+            elif self._layout_holds:
                 return step - start + 1
         return max(step - first + 1, 1)
 

@@ -151,3 +151,23 @@ def test_a_series_the_demo_does_not_declare_takes_the_step_it_is_given():
             report.progress(first + i - 1, series=f"run {first}", series_step=i, loss=1.0)
     steps = [e.data["series_step"] for e in map(parse_line, out.getvalue().splitlines()) if e and e.kind == "progress"]
     assert steps == list(range(25, 501, 25)) * 2
+
+
+@settings(max_examples=100)
+@given(lengths=st.lists(st.integers(1, 120), min_size=2, max_size=4))
+def test_series_laid_out_unlike_their_declaration_count_from_their_first_report(lengths):
+    """A demo that declares series but trains them in blocks of other lengths, reporting every step
+    (as the older demos do), still gets each series' step counted from 1: never a step that jumps
+    back or starts part-way."""
+    out = io.StringIO()
+    report = Reporter(out, machine=True, human_lines=0, machine_events=10**9)
+    names = [f"s{k}" for k in range(len(lengths))]
+    report.start(sum(lengths), series=names)                  # no series_steps: equal shares assumed
+    first = 1
+    for name, n in zip(names, lengths):
+        for i in range(1, n + 1):
+            report.progress(first - 1 + i, series=name, loss=float(i))
+        first += n
+    for e in map(parse_line, out.getvalue().splitlines()):
+        if e is not None and e.kind == "progress":
+            assert e.data["series_step"] == e.data["metrics"]["loss"]
