@@ -260,13 +260,15 @@ class Session:
     # questions -----------------------------------------------------------------
     def ready(self, limit: int = 50) -> list[str]:
         from ..graph import queries
+        from .queue_view import prefs
 
-        return queries.ready(self.graph, self.progress, limit=limit)
+        return queries.ready(self.graph, self.progress, limit=limit, roles=prefs(self)[0])  # with O's flips
 
     def plan(self, target: str) -> list[str]:
         from ..graph import queries
+        from .queue_view import prefs
 
-        return queries.learning_path(self.graph, target, self.progress)
+        return queries.learning_path(self.graph, target, self.progress, roles=prefs(self)[0])
 
     def implementation(self, node_id: str) -> tuple[str, ImplementationMeta]:
         """The node's runnable implementation, or a ``UserError`` that says why there is none."""
