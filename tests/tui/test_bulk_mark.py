@@ -60,6 +60,13 @@ def test_marking_a_topic_read_names_the_count_and_one_undo_restores_every_status
             assert {n: store.statuses().get(n, "unread") for n in BASICS} == before
             assert [r.label.plain for r in tree._rows["basics"]] == ["Basics  1/4 +1 skipped"]
             assert messages(app)[-1] == "undone: the 3 items of the bulk mark are as they were (the 4 items of Basics)"
+            app.switch_mode("dashboard")  # the palette's "Bulk mark" goes back to the tree and offers the same
+            await wait_for(pilot, lambda: app.current_mode == "dashboard")
+            app.action_bulk_mark()
+            await wait_for(pilot, lambda: isinstance(app.screen, BulkMarkPicker))
+            assert app.screen.choices[0][0].label == "the 4 items of Basics"
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: not isinstance(app.screen, BulkMarkPicker))
             await pilot.press("z")  # the batch was one entry: nothing of this window's is left
             await settle(pilot)
             assert messages(app)[-1].startswith("nothing to undo in this window")

@@ -333,6 +333,8 @@ class TrackerApp(NodeActions, RunActions, ReviewActions, ContinuityActions, App[
             ("Local graph", "What the selected node requires and what needs it, two hops each way",
              self.action_local_graph),
             ("Back", "Back to where you were before the last jump", self.action_history_back),
+            ("Bulk mark", "Mark the selected items, a topic's items or the filtered view read or skipped",
+             self.action_bulk_mark),
             ("Forward", "Forward again, after going back", self.action_history_forward),
             ("Edit notes", "Edit the selected node's notes", self.action_edit_notes),
             ("Learning path", "The plan that ends at the selected node", self.action_learning_path),

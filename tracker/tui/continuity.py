@@ -80,6 +80,15 @@ class ContinuityActions:
             return
         tree.toggle_chosen(node_id)
 
+    def action_bulk_mark(self) -> None:
+        """From the palette: the browse tree's bulk mark, wherever you are."""
+        tree = self._browse_tree
+        if tree is None or tree.filter is None:
+            return
+        if self.current_mode != "browse":
+            self.switch_mode("browse")
+        self.call_later(self.bulk_mark, tree)
+
     def bulk_mark(self, tree) -> None:
         """Offer the scopes that apply here, then confirm with the count, then write them as one batch."""
         session = self.session
