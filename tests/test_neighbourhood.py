@@ -76,7 +76,8 @@ def test_each_hop_is_bounded_and_counts_what_it_left_out(write_layer):
         many.append(f"  - {{id: d{i:02d}, kind: paper, title: D{i:02d}, requires: [{{id: hub, reason: r}}],"
                     f" sources: [{{list: a.md, line: {i + 2}, order: {i + 2}}}]}}")
         for j in range(10):
-            many.append(f"  - {{id: e{i:02d}-{j}, kind: paper, title: E{i:02d} {j}, requires: [{{id: d{i:02d}, reason: r}}],"
+            many.append(f"  - {{id: e{i:02d}-{j}, kind: paper, title: E{i:02d} {j},"
+                        f" requires: [{{id: d{i:02d}, reason: r}}],"
                         f" sources: [{{list: a.md, line: {100 + i * 10 + j}, order: {100 + i * 10 + j}}}]}}")
     graph = load_graph(write_layer("\n".join(many) + "\n"))
     around = neighbourhood(graph, "hub", first=5, second=3)
