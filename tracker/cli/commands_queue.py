@@ -22,8 +22,8 @@ def register(sub, common) -> None:
     p.add_argument("--clear", action="store_true", help="go back to the default for its kind")
     p.set_defaults(func=cmd_estimate)
 
-    p = sub.add_parser("role", parents=[common],
-                       help="make an item core (it gates what follows) or optional (left off paths); auto: as its list says")
+    p = sub.add_parser("role", parents=[common], help="make an item core (it gates what follows) or optional "
+                                                      "(left off paths); auto: as its list says")
     p.add_argument("ids", nargs="+", metavar="ID")
     p.add_argument("role", choices=ROLE_CHOICES)
     p.set_defaults(func=cmd_role)

@@ -188,7 +188,8 @@ class _Walker:
         derived = not title or title == url
         ids = ids_of_url(url)
         made = derived_title(url, ids) if ids else C.title_from_url(url, context if kind == "video" and len(context.split()) <= 5 else "")
-        described = context_title(context) if derived and not label and not C.slug_names_it(url) else None
+        described = (context_title(context)  # only where the link itself names nothing
+                     if derived and not label and not C.slug_names_it(url) else None)
         if described:  # "A walk down of the original paper:" names the bare link under it; the id stays the link's
             return ParsedItem(title=described, ids=ids, kind=kind, line=line, order=self.next_order(), topic=topic,
                               url=url, links=[ParsedLink(url, "", kind)], derived_title=True,
