@@ -81,6 +81,8 @@ def test_details_show_a_notes_links_and_its_backlinks_and_enter_follows_them(mak
             mentioned = [(r.target, r.reason) for r in relations.relations if r.kind == "mentioned"]
             assert mentioned == [("perceptron", "in your notes on it: Read next: [[Backprop]]."),
                                  ("transformer", "in your notes on it: Needs [[backprop]] and [[The Perceptron]]")]
+            store.add_note("lonely", "Someone else wrote: [[backprop]]")  # another process: the watch sees it
+            await wait_for(pilot, lambda: "lonely" in [r.target for r in relations.relations if r.kind == "mentioned"])
             app.jump_to("transformer")
             await wait_for(pilot, lambda: details.node_id == "transformer"
                            and any(r.kind == "links to" for r in relations.relations))

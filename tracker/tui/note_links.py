@@ -7,7 +7,7 @@ the node, like any other relation.
 
 from __future__ import annotations
 
-from ..graph.wikilinks import backlinks, wiki_links
+from ..graph.wikilinks import backlink_index, wiki_links
 from .viewmodel import Relation
 
 LINKS_TO = "links to"
@@ -32,5 +32,17 @@ def note_relations(session, node_id: str, own_notes) -> list[Relation]:
 
 
 def mentions(session, node_id: str):
-    """The notes on other nodes that link to this one (``Backlink``s); raises the store's ``UserError``."""
-    return backlinks(session.graph, ((n.node_id, n.body) for n in session.store.notes()), node_id)
+    """The notes on other nodes that link to this one (``Backlink``s); raises the store's ``UserError``.
+
+    Every note is read once into an index of links, kept until a note changes
+    (``forget_mentions``, on the app's details signal) or the graph reloads.
+    """
+    cached = session.__dict__.get("_mentions")
+    if cached is None or cached[0] is not session.graph:
+        notes = ((n.node_id, n.body) for n in session.store.notes())
+        cached = session.__dict__["_mentions"] = (session.graph, backlink_index(session.graph, notes))
+    return cached[1].get(node_id, [])
+
+
+def forget_mentions(session) -> None:
+    session.__dict__.pop("_mentions", None)

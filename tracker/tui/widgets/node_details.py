@@ -107,6 +107,12 @@ class NodeDetails(VerticalScroll):
     view = None  # the tree's view when it is not the session's ("by topic": its groups' titles and counts)
     _last_error = ""
 
+    def on_mount(self) -> None:
+        from ..note_links import forget_mentions
+
+        # A note changed (here, or elsewhere as the database watch saw): backlinks are read again.
+        self.app.details_signal.subscribe(self, lambda _: forget_mentions(self.app.session))
+
     def compose(self) -> ComposeResult:
         yield Static(id="details-title")
         yield LinkList(id="links")
