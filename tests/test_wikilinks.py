@@ -78,3 +78,17 @@ def test_notes_list_latest_edit_first_and_filtered_by_a_canonical_or_list_topic(
     assert [e.uid for e in note_entries(graph, notes, TOPIC + "vision")] == ["c", "a"]
     assert [e.uid for e in note_entries(graph, notes, "cnn")] == ["c", "a"]
     assert topic_choices(graph, entries) == [(TOPIC + "vision", "Vision", 2), ("cnn", "CNNs", 2)]
+
+
+def test_cli_notes_recent_first_and_by_topic(cli, write_layer, tmp_path):
+    import json
+
+    folder, db = str(write_layer(GRAPH)), str(tmp_path / "t.db")
+    for node, body in (("resnet", "first"), ("deep-a", "second"), ("resnext", "third")):
+        assert cli("note", node, "-m", body, "--graph-data", folder, "--db", db)[0] == 0
+    _, out, _ = cli("notes", "--recent", "--graph-data", folder, "--db", db, "--json")
+    assert [n["body"] for n in json.loads(out)] == ["third", "second", "first"]
+    _, out, _ = cli("notes", "--topic", "vision", "--graph-data", folder, "--db", db, "--json")
+    assert [n["body"] for n in json.loads(out)] == ["first", "third"]
+    _, out, _ = cli("notes", "--topic", "CNNs", "--recent", "--graph-data", folder, "--db", db, "--json")
+    assert [n["body"] for n in json.loads(out)] == ["third", "first"]

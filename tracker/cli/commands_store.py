@@ -44,6 +44,9 @@ def register(sub, common) -> None:
 
     p = sub.add_parser("notes", parents=[common], help="show notes, of one node or all")
     p.add_argument("id", nargs="?", help="node id, alias or title")
+    p.add_argument("--recent", action="store_true", help="the latest edited first (as the TUI's notes list, N)")
+    p.add_argument("--topic", help="only notes on items under this topic: a list heading, or a canonical topic "
+                                   "(tracker topics --by topic)")
     p.set_defaults(func=cmd_notes)
 
     p = sub.add_parser("history", parents=[common], help="status changes over time")
@@ -221,6 +224,8 @@ def cmd_notes(ctx) -> int:
 
     ids = stored_ids(ctx, ctx.resolve(ctx.args.id)) if ctx.args.id else None
     notes = ctx.store.notes(ids)
+    if ctx.args.topic or ctx.args.recent:
+        notes = _listed_notes(ctx, notes)
     if ctx.json:
         ctx.print_json([_note_json(ctx, n) for n in notes])
         return 0
@@ -241,6 +246,24 @@ def cmd_notes(ctx) -> int:
         ctx.console.print(Text(f"{stamp}  {note.uid[:8]}", style="dim"))
         ctx.console.print(Markdown(clean(note.body, keep_newlines=True)))
     return 0
+
+
+def _listed_notes(ctx, notes) -> list:
+    """The notes as the TUI's notes list picks and orders them (``graph.note_list``)."""
+    from ..graph.note_list import note_entries
+    from ..graph.topic_map import TOPIC, topic_map
+
+    topic = ctx.args.topic
+    if topic:
+        canonical = {t.id for t in topic_map(ctx.graph).topics}
+        key = topic[len(TOPIC):] if topic.startswith(TOPIC) else topic
+        topic = TOPIC + key if key in canonical else ctx.resolve(topic)
+    entries = note_entries(ctx.graph, notes, topic)
+    if ctx.args.recent:
+        by_uid = {n.uid: n for n in notes}
+        return [by_uid[e.uid] for e in entries]
+    kept = {e.uid for e in entries}
+    return [n for n in notes if n.uid in kept]
 
 
 # history --------------------------------------------------------------------
