@@ -43,7 +43,7 @@ def test_by_topic_groups_headings_under_canonical_topics_and_counts_like_by_list
 
             await pilot.press("enter")  # open Foundations: the list's heading, with everything under it
             await wait_for(pilot, lambda: len(row_labels(tree)) > 4)
-            assert row_labels(tree)[1] == "  Basics  1/4"
+            assert row_labels(tree)[1] == "  Basics · Course  1/4"  # a heading says which list it is from
             app.jump_to("backprop")  # jumping (search, relations) reveals the node in this view
             await wait_for(pilot, lambda: tree.cursor_node is not None and tree.cursor_node.data == "backprop")
             await pilot.press("r")

@@ -177,7 +177,7 @@ class TopicMap:
         for topic in self.topics:
             if node_id in topic.nodes and node_id in self.children(TOPIC + topic.id):
                 return [TOPIC + topic.id]
-        path = self._list_path(node_id)
+        path = self.list_path(node_id)
         for at, heading in enumerate(path):
             if heading in self.placed:
                 return [TOPIC + self.placed[heading], *path[at:]]
@@ -213,7 +213,7 @@ class TopicMap:
         wanted = group[len(TOPIC):]
         return next(t for t in self.topics if t.id == wanted)
 
-    def _list_path(self, node_id: str) -> list[str]:
+    def list_path(self, node_id: str) -> list[str]:
         """The "by list" tree's path to a node: each step the parent that comes first in the lists."""
         tg, path, current, seen = self.tg, [], node_id, {node_id}
         while True:

@@ -24,7 +24,15 @@ class TopicView(GraphView):
         return self.map.roots() + ([UNFILED] if self.orphans else [])
 
     def title(self, node_id: str) -> str:
-        return UNFILED_TITLE if node_id == UNFILED else self.map.title(node_id)
+        """A list heading under a canonical topic says which list it is from ("Attention · Deep Learning")."""
+        if node_id == UNFILED:
+            return UNFILED_TITLE
+        title = self.map.title(node_id)
+        if node_id in self.map.placed:
+            path = self.map.list_path(node_id)
+            if path:
+                title = f"{title} · {self.tg.nodes[path[0]].title}"
+        return title
 
     def is_group(self, node_id: str) -> bool:
         return node_id == UNFILED or self.map.is_group(node_id)
