@@ -16,7 +16,7 @@ from textual.widgets import Footer, Header, Markdown, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from ...errors import UserError
-from ...graph.note_list import NoteEntry, note_entries, topic_choices
+from ...graph.note_list import NoteEntry, note_entries, topic_choices, topics_of
 from ...graph.wikilinks import wiki_links
 from ..bindings import NODE_BINDINGS, NOTES_LIST_BINDINGS
 from ..footer_order import FooterOrder
@@ -98,8 +98,8 @@ class NotesListScreen(FooterOrder, Screen):
     def _fill(self, keep_uid: str | None = None) -> None:
         session = self.app.session
         entries = self.entries
-        if self.topic is not None:
-            entries = note_entries(session.graph, session.store.notes(), self.topic)
+        if self.topic is not None:  # the notes already read, not the store again
+            entries = [e for e in entries if e.node_id is not None and self.topic in topics_of(session.graph, e.node_id)]
         self.shown = entries
         heading = Text(f"{len(entries)} note{'s' if len(entries) != 1 else ''}", style="bold")
         heading.append(", the latest edited first", style="dim")
