@@ -103,7 +103,8 @@ def figure_3(cfg: DemoConfig, report: Reporter, iterations: int, first: int) -> 
 
 def run(cfg: DemoConfig, report: Reporter) -> Claim:
     fit_steps = FIT_STEPS // 2 if cfg.quick else FIT_STEPS
-    report.start(total=2 * fit_steps + 2 * cfg.steps, series=["JS-GAN discriminator", "WGAN critic", "JS-GAN", "WGAN"])
+    report.start(total=2 * fit_steps + 2 * cfg.steps, series=["JS-GAN discriminator", "WGAN critic", "JS-GAN", "WGAN"],
+                 series_steps=[fit_steps, fit_steps, cfg.steps, cfg.steps])
     report.say(f"RMSProp lr {SCHEDULE.lr}, clip c = {SCHEDULE.clip}, n_critic {SCHEDULE.n_critic} "
                f"({SCHEDULE.n_critic_early} for the first {SCHEDULE.early_iterations} generator steps); part 1: {fit_steps} steps against fixed fakes; part 2: {cfg.steps} generator steps")
     flat = figure_2(cfg, report, fit_steps)
