@@ -6,7 +6,8 @@ itself is carried by marker words that only one side of every pair uses (countri
 "nation"-type words, capitals with "city"-type words, plurals with "many", past tenses with
 "yesterday"...). So capital - country is the same offset for every pair, which is what 3CosAdd
 reads out, but only if a method sees past the frequent filler words ("the", "of", ...) that pad
-every sentence with Zipfian frequency, and past the noise sentences that mix topics at random.
+every sentence with Zipfian frequency, past stray marker and topic words (``STRAY``), and past
+the noise sentences that mix topics at random.
 Pairs are themselves Zipf-distributed, so some are rare.
 
 Plurals and past tenses are regular (stem + "s", stem + "ed"). For ``HELD_OUT`` of the nouns and
@@ -41,6 +42,7 @@ FILLERS = ["the", "of", "and", "a", "in", "to", "is", "was", "it", "with", "for"
 TOPIC_WORDS = 4          # private topic words per pair
 FILLER_RATE = 0.8        # chance of a filler word after each content word
 FILLER_QUIRK = 2.0       # sigma of each pair word's lognormal filler preference
+STRAY = 0.3              # chance that a marker or topic word is replaced by a random one of its kind
 NOISE_SHARE = 0.15       # share of sentences that mix random topic words
 
 
@@ -103,6 +105,7 @@ def generate(seed: int, n_sentences: int = 20_000) -> Corpus:
     words = iter(_pseudo_words(TOPIC_WORDS * len(pairs)))
     topics = {pair: [next(words) for _ in range(TOPIC_WORDS)] for _, pair in pairs}
     all_topic = [w for ws in topics.values() for w in ws]
+    all_markers = [m for ms in MARKERS.values() for m in ms]
     held = set(held_out_variants().values())
     rng = random.Random(seed)
     pair_cum = list(accumulate(1.0 / (1 + i % 12) ** 0.7 for i in range(len(pairs))))   # Zipf-ish in a relation
@@ -117,7 +120,9 @@ def generate(seed: int, n_sentences: int = 20_000) -> Corpus:
             word = pair[side]
             if word in held:
                 continue
-            content = [word] + rng.sample(MARKERS[rel.sides[side]], 2) + rng.sample(topics[pair], 2)
+            content = [word] + [rng.choice(all_markers) if rng.random() < STRAY else m
+                                for m in rng.sample(MARKERS[rel.sides[side]], 2)]
+            content += [rng.choice(all_topic) if rng.random() < STRAY else t for t in rng.sample(topics[pair], 2)]
             rng.shuffle(content)
         sentence = []
         for w in content:
