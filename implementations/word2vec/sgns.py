@@ -43,6 +43,18 @@ def skipgram_pairs(encoded: list[list[int]], window: int, keep: torch.Tensor, ge
     return torch.cat(pairs)
 
 
+def sgns_loss_and_grads(v, u_o, u_k):
+    """L for input vectors v (B, d), observed contexts u_o (B, d) and noise words u_k (B, K, d),
+    summed over the batch, and ∂L/∂v, ∂L/∂u_o, ∂L/∂u_k per pair (fasttext reuses it for its summed v)."""
+    s_o = (u_o * v).sum(-1)                            # (B,)
+    s_k = torch.einsum("bkd,bd->bk", u_k, v)           # (B, K)
+    loss = -(torch.nn.functional.logsigmoid(s_o).sum() + torch.nn.functional.logsigmoid(-s_k).sum())
+    g_o = torch.sigmoid(s_o) - 1                       # ∂L/∂s_o
+    g_k = torch.sigmoid(s_k)                           # ∂L/∂s_k
+    grad_v = g_o[:, None] * u_o + torch.einsum("bk,bkd->bd", g_k, u_k)
+    return loss, grad_v, g_o[:, None] * v, g_k[..., None] * v[:, None, :]
+
+
 class SkipGram:
     """Input vectors ``W_in`` (the embeddings) and output vectors ``W_out``, initialised as word2vec does."""
 
@@ -52,15 +64,7 @@ class SkipGram:
 
     def loss_and_grads(self, centre, context, negatives):
         """Summed loss and the per-pair gradients for v_c (B, d), u_o (B, d) and u_k (B, K, d)."""
-        v = self.W_in[centre]                              # (B, d)
-        u_o, u_k = self.W_out[context], self.W_out[negatives]   # (B, d), (B, K, d)
-        s_o = (u_o * v).sum(-1)                            # (B,)
-        s_k = torch.einsum("bkd,bd->bk", u_k, v)           # (B, K)
-        loss = -(torch.nn.functional.logsigmoid(s_o).sum() + torch.nn.functional.logsigmoid(-s_k).sum())
-        g_o = torch.sigmoid(s_o) - 1                       # ∂L/∂s_o
-        g_k = torch.sigmoid(s_k)                           # ∂L/∂s_k
-        grad_v = g_o[:, None] * u_o + torch.einsum("bk,bkd->bd", g_k, u_k)
-        return loss, grad_v, g_o[:, None] * v, g_k[..., None] * v[:, None, :]
+        return sgns_loss_and_grads(self.W_in[centre], self.W_out[context], self.W_out[negatives])
 
     def step(self, centre, context, negatives, lr: float) -> float:
         loss, grad_v, grad_o, grad_k = self.loss_and_grads(centre, context, negatives)
