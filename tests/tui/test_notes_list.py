@@ -58,6 +58,9 @@ def test_notes_list_recent_first_filtered_by_topic_and_opened_in_the_editor(make
 
             links.focus()
             links.highlighted = 1
+            screen.reload()  # what a save here or another window's write does: the link the user is on stays
+            await pilot.pause()
+            assert links.highlighted == 1
             await pilot.press("enter")  # follow the wiki-link: the tree shows its node
             await wait_for(pilot, lambda: not isinstance(app.screen, NotesListScreen) and app.selected == "backprop")
             assert app.screen.query_one(TopicTree).cursor_node.data == "backprop"

@@ -43,6 +43,7 @@ class NotesListScreen(FooterOrder, Screen):
         self.shown: list[NoteEntry] = []
         self.topic: str | None = None
         self._links: list[str] = []
+        self._previewed: str | None = None  # the uid of the note whose links are shown
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -126,6 +127,11 @@ class NotesListScreen(FooterOrder, Screen):
 
     def _preview(self, entry: NoteEntry | None) -> None:
         links = self.query_one("#note-links", OptionList)
+        # A reload (this note saved, another window's write) shows the same note again: keep the link
+        # the user is on, instead of jumping back to the first one under their cursor.
+        same = entry is not None and entry.uid == self._previewed
+        keep_link = links.highlighted if same else None
+        self._previewed = entry.uid if entry is not None else None
         links.clear_options()
         self._links = []
         if entry is None:
@@ -148,6 +154,8 @@ class NotesListScreen(FooterOrder, Screen):
                                                     literal(session.view.title(link.target), "bold")),
                                       id=str(len(self._links) - 1)))
         links.add_options(options)
+        if keep_link is not None and keep_link < len(options):
+            links.highlighted = keep_link
 
     # events ----------------------------------------------------------------------------
     def on_select_changed(self, event: Select.Changed) -> None:
