@@ -329,14 +329,19 @@ def _restore_progress(s, member: str, rows: list[dict], counts: Counter) -> None
             new.append(row)
             counts["added"] += 1
             continue
-        verdict = _compare(existing[node_id], row["updated_at"])
-        counts[verdict] += 1
-        if verdict == "updated":
-            values = {k: v for k, v in row.items() if k not in ("node_id", "member")}
-            s.execute(sa.update(Progress).where(Progress.member == member, Progress.node_id == node_id)
-                      .values(**values))
+        _newer_wins(s, Progress, member, row, existing[node_id], counts)
     if new:
         s.execute(sa.insert(Progress), new)
+
+
+def _newer_wins(s, table, member: str, row: dict, in_db: datetime, counts: Counter) -> str:
+    """A row keyed by (member, node): the backup's version replaces the database's only when it is newer."""
+    verdict = _compare(in_db, row["updated_at"])
+    counts[verdict] += 1
+    if verdict == "updated":
+        values = {k: v for k, v in row.items() if k not in ("node_id", "member")}
+        s.execute(sa.update(table).where(table.member == member, table.node_id == row["node_id"]).values(**values))
+    return verdict
 
 
 def _restore_notes(s, member: str, rows: list[dict], counts: Counter) -> None:
@@ -442,12 +447,7 @@ def _restore_prefs(s, member: str, rows: list[dict], counts: Counter) -> None:
             existing[node_id] = row["updated_at"]
             counts["added"] += 1
             continue
-        verdict = _compare(existing[node_id], row["updated_at"])
-        counts[verdict] += 1
-        if verdict == "updated":
-            values = {k: v for k, v in row.items() if k not in ("node_id", "member")}
-            s.execute(sa.update(NodePref).where(NodePref.member == member, NodePref.node_id == node_id)
-                      .values(**values))
+        if _newer_wins(s, NodePref, member, row, existing[node_id], counts) == "updated":
             existing[node_id] = row["updated_at"]
 
 
