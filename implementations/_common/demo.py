@@ -8,7 +8,10 @@ A demo module defines ``run(cfg, report) -> Claim`` and ends with::
 ``run`` calls ``report.start(total_steps)`` once, then
 ``report.progress(step, loss=..., acc=...)`` as it trains (steps counted
 1..total across all phases, e.g. two models trained one after the other), and
-returns a ``Claim``. Title and step counts come from the ``meta.toml`` beside
+returns a ``Claim``. A demo that trains several models names them:
+``start(total, series=[...])`` with each block an equal share of ``total``
+(or ``series_steps=[...]`` when they differ), then ``progress(step, series=name, ...)``;
+the run panel draws each as its own labelled curve. Title and step counts come from the ``meta.toml`` beside
 the demo, the one place an implementation declares them.
 
 ``main`` parses ``--steps N --seed S --device auto|cpu|cuda --quick``, seeds
