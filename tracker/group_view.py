@@ -67,9 +67,12 @@ def group_summary(tg, store, topics: list[str] | None = None, now: datetime | No
     return out
 
 
-def node_group(tg, store, node_id: str) -> NodeGroup:
-    """Who has read, is reading or has implemented one node, with dates, and its shared notes."""
-    members = store.members()
+def node_group(tg, store, node_id: str, members: list[str] | None = None) -> NodeGroup:
+    """Who has read, is reading or has implemented one node, with dates, and its shared notes.
+
+    ``members``: the group as the caller already knows it (the TUI asks once, not on every cursor move).
+    """
+    members = members if members is not None else store.members()
     rows = {r.member: r for r in store.group_progress(node_id)}
     slug = tg.nodes[node_id].implementation if node_id in tg.nodes else None
     passed = store.group_implemented(slug) if slug else {}

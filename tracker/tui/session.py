@@ -304,7 +304,7 @@ class Session:
             if len(self.members()) > 1:
                 from ..group_view import node_group
 
-                info.group = node_group(self.graph, self.store, node_id)
+                info.group = node_group(self.graph, self.store, node_id, self.members())
             if node.implementation:
                 info.last_demo = self.store.last_run(node.implementation, "demo")
                 info.last_test = self.store.last_run(node.implementation, "test")
