@@ -44,7 +44,7 @@ def lstm_ratio(steps: int = 50, batch: int = 32, inputs: int = 32, hidden: int =
 
 
 def attention_ratio(batch: int = 32, heads: int = 4, length: int = 128, d_k: int = 32) -> dict:
-    from implementations.transformer.attention import causal_mask, scaled_dot_product_attention
+    from implementations._common.attention import causal_mask, scaled_dot_product_attention
 
     torch.manual_seed(0)
     q, k, v = (torch.randn(batch, heads, length, d_k, requires_grad=True) for _ in range(3))

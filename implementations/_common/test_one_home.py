@@ -2,7 +2,7 @@
 
 A recurrent cell class or a momentum optimiser outside ``_common`` must either derive from the shared
 one or be a copy that ``test_conformance.py`` checks; ``cosine_after_hold``, parameter counting and
-the ring of Gaussians' sampler and scores are never redefined.
+the ring of Gaussians' sampler and scores, and attention, are never redefined.
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ CONFORMANCE_CHECKED = {
 }
 PRIMITIVE_CLASS = re.compile(r"(LSTM|GRU)\w*Cell$|Momentum")
 NEVER_REDEFINED = {"cosine_after_hold", "count_parameters", "num_parameters",
-                   "mode_centres", "sample_mixture", "mode_coverage", "balanced_precision"}
+                   "mode_centres", "sample_mixture", "mode_coverage", "balanced_precision",
+                   "scaled_dot_product_attention", "padding_mask"}
+SELF_ATTENTION_CLASS = re.compile(r"MultiHead\w*Attention$|SelfAttention$")
 
 
 def _sources():
@@ -47,6 +49,12 @@ def test_schedules_and_parameter_counting_are_not_redefined():
     redefined = [f"{rel}: def {node.name}" for rel, tree in _sources() for node in ast.walk(tree)
                  if isinstance(node, ast.FunctionDef) and node.name in NEVER_REDEFINED]
     assert not redefined, "import these from implementations._common: " + ", ".join(redefined)
+
+
+def test_multi_head_attention_has_one_home():
+    copies = [f"{rel}: class {node.name}" for rel, tree in _sources() for node in ast.walk(tree)
+              if isinstance(node, ast.ClassDef) and SELF_ATTENTION_CLASS.search(node.name)]
+    assert not copies, "use implementations._common.attention.MultiHeadAttention: " + ", ".join(copies)
 
 
 def test_the_allowed_copies_are_exactly_those_the_conformance_test_runs():

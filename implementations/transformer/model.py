@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from .attention import MultiHeadAttention, causal_mask, padding_mask
+from implementations._common.attention import MultiHeadAttention, causal_mask, padding_mask
 
 
 @dataclass(frozen=True)

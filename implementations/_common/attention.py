@@ -1,4 +1,4 @@
-"""Scaled dot-product attention and multi-head attention (Section 3.2).
+"""Scaled dot-product and multi-head attention ("Attention Is All You Need", Section 3.2): the one home for every Transformer here.
 
 Masks are boolean and follow ``F.scaled_dot_product_attention``: ``True``
 means "may attend". They broadcast against the score tensor

@@ -8,7 +8,7 @@ import torch.nn.functional as F
 from torch import nn
 from torch.testing import assert_close
 
-from implementations.transformer.attention import (
+from implementations._common.attention import (
     MultiHeadAttention,
     causal_mask,
     padding_mask,
