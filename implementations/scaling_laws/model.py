@@ -10,12 +10,13 @@ d_ff = 4 d_model, the paper's default shape.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
+
+from implementations._common.attention import MultiHeadAttention, causal_mask
 
 
 @dataclass(frozen=True)
@@ -35,37 +36,6 @@ class LMConfig:
         return self.d_model
 
 
-def causal_self_attention(q: Tensor, k: Tensor, v: Tensor) -> Tensor:
-    """softmax(Q K^T / sqrt(d_head) + M) V with M = -inf above the diagonal: position i sees j <= i.
-
-    q, k, v: (batch, heads, time, d_head).
-    """
-    t = q.size(-2)
-    scores = q @ k.transpose(-2, -1) / math.sqrt(q.size(-1))
-    future = torch.ones(t, t, dtype=torch.bool, device=q.device).triu(1)
-    weights = scores.masked_fill(future, float("-inf")).softmax(-1)
-    return weights @ v
-
-
-class MultiHeadSelfAttention(nn.Module):
-    """Masked multi-head self-attention: Q, K, V from one (3 d_attn x d_model) projection, then W^O."""
-
-    def __init__(self, d_model: int, n_head: int) -> None:
-        super().__init__()
-        if d_model % n_head:
-            raise ValueError("d_model must be divisible by n_head")
-        self.n_head = n_head
-        self.qkv = nn.Linear(d_model, 3 * d_model)  # [W^Q; W^K; W^V]: d_model * 3 d_attn weights
-        self.proj = nn.Linear(d_model, d_model)  # W^O: d_attn * d_model weights
-
-    def forward(self, x: Tensor) -> Tensor:
-        b, t, d = x.shape
-        q, k, v = self.qkv(x).split(d, dim=-1)
-        heads = lambda z: z.view(b, t, self.n_head, d // self.n_head).transpose(1, 2)  # noqa: E731
-        out = causal_self_attention(heads(q), heads(k), heads(v))
-        return self.proj(out.transpose(1, 2).reshape(b, t, d))
-
-
 class FeedForward(nn.Module):
     """W_2 GELU(W_1 x + b_1) + b_2 with d_ff = 4 d_model: 2 d_model d_ff weights."""
 
@@ -83,11 +53,11 @@ class Block(nn.Module):
     def __init__(self, cfg: LMConfig) -> None:
         super().__init__()
         self.ln_attn, self.ln_ff = nn.LayerNorm(cfg.d_model), nn.LayerNorm(cfg.d_model)
-        self.attn = MultiHeadSelfAttention(cfg.d_model, cfg.n_head)
+        self.attn = MultiHeadAttention(cfg.d_model, cfg.n_head)  # masked: position i sees j <= i
         self.ff = FeedForward(cfg.d_model, cfg.d_ff)
 
     def forward(self, x: Tensor) -> Tensor:
-        x = x + self.attn(self.ln_attn(x))
+        x = x + self.attn(self.ln_attn(x), mask=causal_mask(x.size(1), x.device))
         return x + self.ff(self.ln_ff(x))
 
 

@@ -4,47 +4,17 @@ from __future__ import annotations
 
 import pytest
 import torch
-import torch.nn.functional as F
 from torch import nn
 from torch.testing import assert_close
 
 from implementations.scaling_laws.model import (
     LMConfig,
-    MultiHeadSelfAttention,
     TinyLM,
-    causal_self_attention,
     count_non_embedding,
     kaplan_n,
 )
 
 CFG = LMConfig(vocab=11, context=7, d_model=12, n_layer=2, n_head=3)
-
-
-def test_causal_attention_matches_scaled_dot_product_attention() -> None:
-    g = torch.Generator().manual_seed(0)
-    q, k, v = (torch.randn(2, 3, 5, 4, generator=g, dtype=torch.float64) for _ in range(3))
-    assert_close(causal_self_attention(q, k, v), F.scaled_dot_product_attention(q, k, v, is_causal=True))
-
-
-def test_multi_head_self_attention_matches_nn_multihead_attention_with_copied_weights() -> None:
-    torch.manual_seed(0)
-    mine = MultiHeadSelfAttention(12, 3).double()
-    ref = nn.MultiheadAttention(12, 3, batch_first=True, dtype=torch.float64)
-    with torch.no_grad():
-        ref.in_proj_weight.copy_(mine.qkv.weight)
-        ref.in_proj_bias.copy_(mine.qkv.bias)
-        ref.out_proj.weight.copy_(mine.proj.weight)
-        ref.out_proj.bias.copy_(mine.proj.bias)
-    x = torch.randn(2, 6, 12, dtype=torch.float64, requires_grad=True)
-    future = torch.ones(6, 6, dtype=torch.bool).triu(1)  # True = may NOT attend, in nn.MultiheadAttention
-    ours = mine(x)
-    theirs, _ = ref(x, x, x, attn_mask=future, need_weights=False)
-    assert_close(ours, theirs)
-    grad_out = torch.randn_like(ours)
-    g_ours = torch.autograd.grad(ours, [x, mine.qkv.weight, mine.proj.weight], grad_out)
-    g_ref = torch.autograd.grad(theirs, [x, ref.in_proj_weight, ref.out_proj.weight], grad_out)
-    for a, b in zip(g_ours, g_ref):
-        assert_close(a, b)
 
 
 def _reference_lm(model: TinyLM) -> tuple[nn.ModuleList, nn.LayerNorm]:
@@ -57,10 +27,10 @@ def _reference_lm(model: TinyLM) -> tuple[nn.ModuleList, nn.LayerNorm]:
     )
     with torch.no_grad():
         for ref, blk in zip(layers, model.blocks):
-            ref.self_attn.in_proj_weight.copy_(blk.attn.qkv.weight)
-            ref.self_attn.in_proj_bias.copy_(blk.attn.qkv.bias)
-            ref.self_attn.out_proj.weight.copy_(blk.attn.proj.weight)
-            ref.self_attn.out_proj.bias.copy_(blk.attn.proj.bias)
+            ref.self_attn.in_proj_weight.copy_(blk.attn.in_proj.weight)
+            ref.self_attn.in_proj_bias.copy_(blk.attn.in_proj.bias)
+            ref.self_attn.out_proj.weight.copy_(blk.attn.out_proj.weight)
+            ref.self_attn.out_proj.bias.copy_(blk.attn.out_proj.bias)
             ref.linear1.load_state_dict(blk.ff.up.state_dict())
             ref.linear2.load_state_dict(blk.ff.down.state_dict())
             ref.norm1.load_state_dict(blk.ln_attn.state_dict())
