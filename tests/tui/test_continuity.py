@@ -173,5 +173,18 @@ def test_back_and_forward_go_through_jumps_like_a_browser(make_app):
             assert app.jumps.entries == ["course", "hanging", "lonely"]
             await pilot.press("[")
             await wait_for(pilot, lambda: cursor(app) == "hanging")
+            await pilot.press("q")
+
+    async def after_a_restart():  # the history is kept: back and forward carry on where they were
+        app = make_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await shown(pilot)
+            await wait_for(pilot, lambda: cursor(app) == "hanging")
+            assert app.jumps.entries == ["course", "hanging", "lonely"] and app.jumps.index == 1
+            await pilot.press("]")
+            await wait_for(pilot, lambda: cursor(app) == "lonely")
+            await pilot.press("[", "[")
+            await wait_for(pilot, lambda: cursor(app) == "course")
 
     asyncio.run(main())
+    asyncio.run(after_a_restart())

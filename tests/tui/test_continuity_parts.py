@@ -48,6 +48,26 @@ def test_the_view_state_round_trips_atomically_and_reads_bad_files_as_none(tmp_p
         assert load_state() == ViewState()
 
 
+def test_the_jump_history_is_kept_in_the_view_state_and_bad_parts_are_dropped():
+    jumps = JumpHistory()
+    for origin, target in (("a", "b"), ("b", "c")):
+        jumps.visit(origin, target)
+    jumps.back("c")
+    save_state(ViewState(jumps=tuple(jumps.entries), jump_index=jumps.index))
+    state = load_state()
+    assert (state.jumps, state.jump_index) == (("a", "b", "c"), 1)
+    again = JumpHistory(state.jumps, state.jump_index)
+    assert again.forward("b") == "c" and again.back("c") == "b" and again.back("b") == "a"
+    for jumps_value, index, expected in ((["a", 3], 0, ((), -1)), (["a", "b"], 7, (("a", "b"), 1)),
+                                         (["a", "b"], True, (("a", "b"), 1)),
+                                         ([f"n{i}" for i in range(250)], 249, (tuple(f"n{i}" for i in range(50, 250)), 199)),
+                                         ([f"n{i}" for i in range(250)], 10, (tuple(f"n{i}" for i in range(50, 250)), 0))):
+        state_path().write_text(json.dumps({"jumps": jumps_value, "jump_index": index}))
+        state = load_state()
+        assert (state.jumps, state.jump_index) == expected
+        assert JumpHistory(state.jumps, state.jump_index).index == expected[1]
+
+
 def test_a_failed_write_raises_oserror_and_leaves_no_temporary_file():
     state_path().mkdir(parents=True)  # a folder where the file should go: the rename fails, even for root
     with pytest.raises(OSError):

@@ -178,6 +178,8 @@ class ContinuityActions:
         from .viewmodel import Filter
 
         state = self._view_state = load_state()
+        if self._jumps is None or not self._jumps.entries:  # ids gone from the graph are skipped by back/forward
+            self._jumps = JumpHistory(state.jumps, state.jump_index)
         tree._open = set(state.open)  # a path the graph no longer has matches no row: harmless
         kind = state.kind if state.kind in {k for k, _ in self.session.view.kinds()} else None
         if state.hide_done or kind:
@@ -214,7 +216,8 @@ class ContinuityActions:
         return ViewState(mode=self.current_mode if self.current_mode in MODES else "browse",
                          open=tuple(sorted(tree._open)), cursor=tree.path_of(tree.cursor_node),
                          hide_done=tree.filter.hide_done, kind=tree.filter.kind,
-                         by_topic=bool(getattr(tree, "by_topic", False)), extra=extra)
+                         by_topic=bool(getattr(tree, "by_topic", False)),
+                         jumps=tuple(self.jumps.entries), jump_index=self.jumps.index, extra=extra)
 
     def save_view_state(self) -> None:
         """Write the view when it changed since the last write (a cheap comparison otherwise)."""

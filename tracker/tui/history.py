@@ -14,9 +14,11 @@ LIMIT = 200  # entries kept; the oldest go first
 
 
 class JumpHistory:
-    def __init__(self) -> None:
-        self.entries: list[str] = []
-        self.index = -1
+    def __init__(self, entries: tuple[str, ...] | list[str] = (), index: int | None = None) -> None:
+        """Empty, or as remembered from the last run (``index`` defaults to the newest entry)."""
+        self.entries: list[str] = list(entries)[:LIMIT]
+        last = len(self.entries) - 1
+        self.index = last if index is None else max(min(index, last), -1 if last < 0 else 0)
 
     def visit(self, origin: str | None, target: str) -> None:
         """A jump from ``origin`` (the node shown now, if any) to ``target``; drops anything ahead."""

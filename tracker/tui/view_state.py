@@ -1,4 +1,4 @@
-"""Where you were: the tree's open topics, row, filter, by topic or by list, and the mode, kept between runs.
+"""Where you were: the tree's open topics, row, filter, by topic or by list, the mode and the jumps, kept between runs.
 
 A small JSON file in the user data dir (``tui-state.json``, beside the
 settings), never the database: it is this machine's view, not progress.
@@ -21,6 +21,7 @@ from ..config import user_data_dir
 STATE_FILE = "tui-state.json"
 MODES = ("browse", "next", "dashboard", "run")
 MAX_OPEN = 500  # open topics remembered; a tree opened wider than that reopens its first 500
+MAX_JUMPS = 200  # as many as the history itself keeps
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,8 @@ class ViewState:
     hide_done: bool = False
     kind: str | None = None
     by_topic: bool = False  # the tree by canonical topic (T) rather than by list
+    jumps: tuple[str, ...] = ()  # the back/forward history's node ids, oldest first
+    jump_index: int = -1  # where in ``jumps`` you are
     extra: dict = field(default_factory=dict, compare=False)  # keys other views keep here, passed through
 
     def to_json(self) -> dict:
@@ -38,6 +41,7 @@ class ViewState:
         extra = data.pop("extra")
         data["open"] = [list(p) for p in self.open[:MAX_OPEN]]
         data["cursor"] = list(self.cursor)
+        data["jumps"] = list(self.jumps)
         return {**extra, **data, "version": 1}
 
 
@@ -53,9 +57,14 @@ def load_state(path: Path | None = None) -> ViewState:
         return ViewState()
     if not isinstance(data, dict):
         return ViewState()
-    known = {"mode", "open", "cursor", "hide_done", "kind", "by_topic", "version"}
+    known = {"mode", "open", "cursor", "hide_done", "kind", "by_topic", "jumps", "jump_index", "version"}
     mode = data.get("mode")
     kind = data.get("kind")
+    jumps = _path(data.get("jumps"))
+    index = data.get("jump_index")
+    index = index if isinstance(index, int) and not isinstance(index, bool) and 0 <= index < len(jumps) else len(jumps) - 1
+    cut = max(0, len(jumps) - MAX_JUMPS)  # a longer list than written: keep its newest
+    jumps, index = jumps[cut:], max(index - cut, 0) if jumps else -1
     return ViewState(
         mode=mode if mode in MODES else "browse",
         open=tuple(p for p in (_path(p) for p in _list(data.get("open"))[:MAX_OPEN]) if p),
@@ -63,6 +72,8 @@ def load_state(path: Path | None = None) -> ViewState:
         hide_done=data.get("hide_done") is True,
         kind=kind if isinstance(kind, str) and kind else None,
         by_topic=data.get("by_topic") is True,
+        jumps=jumps,
+        jump_index=index,
         extra={k: v for k, v in data.items() if k not in known},
     )
 
