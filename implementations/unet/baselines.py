@@ -1,10 +1,11 @@
-"""The non-learned baseline: Otsu's global threshold, after flattening the illumination and smoothing.
+"""The non-learned baseline: Otsu's global threshold on the image with its illumination flattened.
 
 Per tile: subtract a local mean (a box of side ``flatten``, which removes the
-slow illumination field, the cheapest "background subtraction"), average over
-a ``smooth`` x ``smooth`` box against the pixel noise, then threshold at
-Otsu's value; the centre tile is the prediction. The two box sides were
-chosen on validation scenes (seeds apart from the test scenes').
+slow illumination field, the cheapest "background subtraction"), optionally
+average over a ``smooth`` x ``smooth`` box, then threshold at Otsu's value;
+the centre tile is the prediction. On validation scenes (seeds apart from the
+test scenes') flatten = 15 scored best among {0, 9, 15, 25, 35} and no
+smoothing best among {1, 3, 5} by boundary IoU (0.79; 0.66 with a 3 x 3 box).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def otsu_threshold(values: torch.Tensor) -> float:
     return float((v[i] + v[i + 1]) / 2)
 
 
-def otsu_segment(images: torch.Tensor, out_size: int, flatten: int = 15, smooth: int = 3) -> torch.Tensor:
+def otsu_segment(images: torch.Tensor, out_size: int, flatten: int = 15, smooth: int = 1) -> torch.Tensor:
     """(B, 1, s, s) images -> (B, out, out) {0, 1} masks."""
     x = images.cpu().to(torch.float64)
     if flatten:

@@ -1,10 +1,10 @@
 """Demo: the U-Net's skip connections put object edges where they are; the same network without them cannot.
 
 Both networks are the unpadded U-Net of Fig. 1 at depth 2 (three levels, 8-16-32 channels), trained
-alike: the same scenes, batches, rotations, steps, momentum SGD and the weighted loss of eq. 1 with the
-border weights of eq. 2. The baseline drops the concatenations and keeps all channels through its
-up-convolutions instead, so it has more parameters, not fewer. Each runs at the learning rate that
-suited it best on validation scenes. Held-out scenes are scored by boundary IoU (metrics.py): IoU in a
+alike: the same scenes, batches, rotations, steps and optimiser (Adam), on the weighted loss of eq. 1.
+The baseline drops the concatenations and keeps all channels through its up-convolutions instead, so
+it has more parameters, not fewer. Each network gets the learning rate and border weight w_0 (eq. 2)
+that suited it best on validation scenes. Held-out scenes are scored by boundary IoU (metrics.py): IoU in a
 band around the true edges, where coarse features alone cannot say where an edge or a one-pixel
 separating line lies. Plain IoU and Otsu's threshold are reported for context.
 """
@@ -17,16 +17,15 @@ import torch
 
 from implementations._common.demo import Claim, DemoConfig, main
 from implementations._common.params import count_parameters
-from implementations._common.schedules import cosine_after_hold
 from tracker.demo_protocol import Reporter
-from torch.optim.adam import adam
 
 from . import metrics
 from .baselines import otsu_segment
 from .data import scenes
 from .geometry import center_crop, output_size, receptive_field
-from .loss import class_balance, weight_map, weighted_cross_entropy
+from .loss import class_balance, weight_map
 from .model import UNet
+from .training import train
 
 DEPTH = 2
 SIGMA = 2.0                      # eq. 2; the paper's sigma = 5 px is for cells of ~50 px, ours span ~12
@@ -65,43 +64,6 @@ def labelled(count: int, scale: Scale, seed: int, border: bool = True):
     return images, masks, w_class, term
 
 
-class Adam:
-    """PyTorch's own Adam update (``torch.optim.adam.adam``) without building a ``torch.optim.Optimizer``,
-    which imports torch._dynamo: about 3 CPU-seconds, most of a --quick run's budget."""
-
-    def __init__(self, params, lr: float) -> None:
-        self.params, self.lr = list(params), lr
-        self.m = [torch.zeros_like(p) for p in self.params]
-        self.v = [torch.zeros_like(p) for p in self.params]
-        self.t = [torch.zeros((), device=p.device) for p in self.params]
-
-    @torch.no_grad()
-    def step(self) -> None:
-        grads = [p.grad for p in self.params]
-        adam(self.params, grads, self.m, self.v, [], self.t, foreach=False, capturable=False, differentiable=False,
-             fused=None, grad_scale=None, found_inf=None, has_complex=False, amsgrad=False, beta1=0.9,
-             beta2=0.999, lr=self.lr, weight_decay=0.0, eps=1e-8, maximize=False)
-        for p in self.params:
-            p.grad = None
-
-
-def train(model: UNet, data, cfg: DemoConfig, scale: Scale, lr: float, w0: float, report: Reporter,
-          offset: int, name: str) -> None:
-    images, masks, w_class, term = data
-    images, masks, weights = (t.to(cfg.device) for t in (images, masks, w_class + w0 * term))   # eq. 2
-    opt = Adam(model.parameters(), lr=lr)
-    g = torch.Generator().manual_seed(cfg.seed)          # both networks see the same batches
-    for step in range(1, cfg.steps + 1):
-        idx = torch.randint(len(images), (scale.batch,), generator=g).to(cfg.device)
-        turns = int(torch.randint(4, (1,), generator=g))   # a random quarter-turn: labels and weights turn too
-        x, y, w = (t[idx].rot90(turns, (-2, -1)) for t in (images, masks, weights))
-        opt.lr = lr * cosine_after_hold(step, cfg.steps, cfg.steps // 3)
-        loss = weighted_cross_entropy(model(x), y, w)
-        loss.backward()
-        opt.step()
-        report.progress(offset + step, series=name, loss=loss.item())
-
-
 def scores(pred: torch.Tensor, masks: torch.Tensor) -> tuple[float, float]:
     return metrics.boundary_iou(pred, masks, BAND), metrics.iou(pred, masks)
 
@@ -120,7 +82,7 @@ def contest(cfg: DemoConfig, report: Reporter, eval_offset: int = TEST_OFFSET) -
         torch.manual_seed(cfg.seed)
         model = UNet(width=scale.width, depth=DEPTH, skip=name == "u-net").to(cfg.device)
         report.say(f"training {name}: {count_parameters(model)} parameters, lr {setting['lr']}, w0 {setting['w0']:g}")
-        train(model, data, cfg, scale, setting["lr"], setting["w0"], report, k * cfg.steps, name)
+        train(model, data, cfg, scale.batch, setting["lr"], setting["w0"], report, k * cfg.steps, name)
         with torch.no_grad():
             pred = torch.cat([model(images[i:i + 16].to(cfg.device)).argmax(1).cpu()
                               for i in range(0, len(images), 16)])
@@ -138,7 +100,7 @@ def run(cfg: DemoConfig, report: Reporter) -> Claim:
     gain = result["u-net"][0] - result["no skips"][0]
     params = {name: count_parameters(UNet(width=scale.width, depth=DEPTH, skip=name == "u-net")) for name in SETTINGS}
     text = (f"skip connections raise held-out boundary IoU (band {BAND} px) from {result['no skips'][0]:.3f} to "
-            f"{result['u-net'][0]:.3f}, +{gain:.3f} (need >= {scale.margin:.2f}), with {params['u-net']} parameters "
+            f"{result['u-net'][0]:.3f}, {gain:+.3f} (need >= {scale.margin:.2f}), with {params['u-net']} parameters "
             f"against the skip-less network's {params['no skips']}; plain IoU {result['u-net'][1]:.3f} vs "
             f"{result['no skips'][1]:.3f}; Otsu {result['otsu'][0]:.3f} / {result['otsu'][1]:.3f}")
     return Claim(text=text, measured=gain, threshold=scale.margin, reproduced=gain >= scale.margin)
