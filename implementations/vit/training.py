@@ -2,8 +2,8 @@
 
 The paper trains ViT and ResNets alike with Adam, batch 4096, weight decay 0.1
 and a linear warm-up (Sec. 4.1); here both models get the same steps, batch
-and schedule, with the learning rate and weight decay chosen per model on
-the validation split.
+and schedule, with the peak learning rate chosen per model and regime on the
+validation split (as Sec. 4.2 tunes regularisation per dataset size).
 """
 
 from __future__ import annotations
