@@ -45,7 +45,7 @@ def setup(quick: bool) -> Setup:
         return Setup(n_words=8, lengths=(5, 10), short=(5, 6), long=(9, 10), embed=32, hidden=32, batch=32,
                      lr=2e-2, n_test=300, margin=0.10)
     return Setup(n_words=8, lengths=(12, 24), short=(12, 15), long=(21, 24), embed=32, hidden=64, batch=64,
-                 lr=1e-2, n_test=400, margin=0.15)
+                 lr=2e-2, n_test=400, margin=0.15)
 
 
 def train(model: Seq2Seq, task: ToyTranslation, s: Setup, reverse: bool, cfg: DemoConfig, report: Reporter,
