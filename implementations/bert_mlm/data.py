@@ -50,14 +50,16 @@ def words() -> list[str]:
     return names
 
 
-def _draw(cls: str, n: int, gen: torch.Generator) -> Tensor:
+def _draw(cls: str, n: int, gen: torch.Generator, words: int | None = None) -> Tensor:
+    """n ids of class ``cls``; only its first ``words`` ids if given (the smaller ``--quick`` language)."""
     lo, hi = CLASSES[cls]
-    return torch.randint(lo, hi, (n,), generator=gen)
+    return torch.randint(lo, hi if words is None else min(hi, lo + words), (n,), generator=gen)
 
 
-def _numbered(kind: str, plural: Tensor, gen: torch.Generator) -> Tensor:
-    """A noun or verb of the given number for each row (plural: bool)."""
-    return torch.where(plural, _draw(f"{kind}_pl", len(plural), gen), _draw(f"{kind}_sg", len(plural), gen))
+def _numbered(kind: str, plural: Tensor, gen: torch.Generator, words: int | None = None) -> Tensor:
+    """A noun, verb or determiner of the given number for each row (plural: bool)."""
+    n = len(plural)
+    return torch.where(plural, _draw(f"{kind}_pl", n, gen, words), _draw(f"{kind}_sg", n, gen, words))
 
 
 @dataclass(frozen=True)
@@ -67,17 +69,19 @@ class Sentences:
     subject_plural: Tensor
 
 
-def generate(n: int, gen: torch.Generator) -> Sentences:
-    """n grammatical sentences: slots filled column by column, absent optional slots squeezed out."""
+def generate(n: int, gen: torch.Generator, words: int | None = None) -> Sentences:
+    """n grammatical sentences: slots filled column by column, absent optional slots squeezed out.
+
+    ``words``: use only the first ``words`` ids of every class (same template, smaller lexicon)."""
     n_subj, n_attr = (torch.rand(n, generator=gen) < 0.5 for _ in range(2))
     present = torch.rand(n, 4, generator=gen) < 0.5          # adj, prepositional phrase, adj, adv
     ones = torch.ones(n, dtype=torch.bool)
     slots = [  # (tokens, present)
         (torch.full((n,), CLS), ones),
-        (_draw("adj", n, gen), present[:, 0]), (_numbered("noun", n_subj, gen), ones),
-        (_draw("prep", n, gen), present[:, 1]), (_numbered("det", n_attr, gen), present[:, 1]),
-        (_draw("adj", n, gen), present[:, 1] & present[:, 2]), (_numbered("noun", n_attr, gen), present[:, 1]),
-        (_draw("adv", n, gen), present[:, 3]), (_numbered("verb", n_subj, gen), ones),
+        (_draw("adj", n, gen, words), present[:, 0]), (_numbered("noun", n_subj, gen, words), ones),
+        (_draw("prep", n, gen, words), present[:, 1]), (_numbered("det", n_attr, gen, words), present[:, 1]),
+        (_draw("adj", n, gen, words), present[:, 1] & present[:, 2]), (_numbered("noun", n_attr, gen, words), present[:, 1]),
+        (_draw("adv", n, gen, words), present[:, 3]), (_numbered("verb", n_subj, gen, words), ones),
         (torch.full((n,), SEP), ones),
     ]
     tok = torch.stack([t for t, _ in slots], 1)
@@ -109,12 +113,12 @@ class Labelled:
     labels: Tensor   # 1: the verb agrees with the subject, 0: it does not
 
 
-def acceptability(n: int, gen: torch.Generator) -> Labelled:
+def acceptability(n: int, gen: torch.Generator, words: int | None = None) -> Labelled:
     """n sentences, half (at random) with the verb replaced by a random verb of the other number."""
-    s = generate(n, gen)
+    s = generate(n, gen, words)
     agrees = torch.rand(n, generator=gen) < 0.5
     rows = torch.arange(n)
-    swapped = _numbered("verb", ~s.subject_plural, gen)
+    swapped = _numbered("verb", ~s.subject_plural, gen, words)
     tokens = s.tokens.clone()
     tokens[rows, s.verb_pos] = torch.where(agrees, tokens[rows, s.verb_pos], swapped)
     return Labelled(tokens, agrees.long())

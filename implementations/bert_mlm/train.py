@@ -30,13 +30,13 @@ def warmup_linear(step: int, total: int, warmup_share: float = 0.1) -> float:
 
 
 def pretrain(model: Bert, steps: int, batch: int, lr: float, gen: torch.Generator,
-             on_step: Callable[[int, float], None] | None = None) -> None:
-    """Masked-LM pre-training on freshly generated sentences."""
+             on_step: Callable[[int, float], None] | None = None, words: int | None = None) -> None:
+    """Masked-LM pre-training on freshly generated sentences (``words``: the lexicon, see ``data.generate``)."""
     device = next(model.parameters()).device
     opt = Adam(model.parameters_for("pretrain"), lr=lr)
     model.train()
     for step in range(steps):
-        tokens = data.generate(batch, gen).tokens.to(device)
+        tokens = data.generate(batch, gen, words).tokens.to(device)
         corrupted, labels = mask_tokens(tokens, len(data.SPECIALS), data.VOCAB_SIZE, data.MASK, gen)
         loss = model.mlm_loss(corrupted, labels)
         loss.backward()
@@ -80,8 +80,8 @@ def accuracy(model: Bert, labelled: data.Labelled, batch: int = 1000) -> float:
 
 @torch.no_grad()
 def masked_verb_accuracy(model: Bert, sentences: data.Sentences) -> float:
-    """How often the MLM head, with only the verb masked, ranks a verb of the right number above every
-    verb of the wrong number: what pre-training learned about agreement."""
+    """How often the MLM head, with only the verb masked, ranks a verb of the subject's number above
+    every verb of the other number: what pre-training learned about agreement."""
     device = next(model.parameters()).device
     model.eval()
     tokens = sentences.tokens.clone()
