@@ -2,7 +2,9 @@
 
 Bigrams are the first thing a bag of words misses and the first order the label lives in
 (which class follows which), so this is the model that should do best without learning
-anything from unlabelled text. Only n-grams seen in the training sentences get a column: an
+anything from unlabelled text. A penalty of 0 is in the grid and wins validation: the many rare
+bigrams need large weights, and full-batch Adam from w = 0 for a fixed 400 steps is itself the
+regulariser then (early stopping). Only n-grams seen in the training sentences get a column: an
 unseen one is 0 on every training row, and under the L2 penalty its weight stays exactly 0.
 """
 
@@ -52,7 +54,7 @@ def fit_logistic(x: torch.Tensor, y: torch.Tensor, l2: float, steps: int = 400, 
     return w.detach(), b.detach()
 
 
-def ngram_logistic_accuracy(splits: dict, vocab: int, l2_grid=(1e-5, 1e-4, 1e-3, 1e-2)) -> tuple[float, float, float]:
+def ngram_logistic_accuracy(splits: dict, vocab: int, l2_grid=(0.0, 1e-6, 1e-5, 1e-4)) -> tuple[float, float, float]:
     """(test accuracy, validation accuracy, chosen l2): the penalty is picked on validation only."""
     features = NgramCounts(splits["train"][0], vocab)
     x = {name: features(words) for name, (words, _) in splits.items()}
