@@ -21,7 +21,7 @@ class Adam:
         self.params, self.lr = list(params), lr
         self.m = [torch.zeros_like(p) for p in self.params]
         self.v = [torch.zeros_like(p) for p in self.params]
-        self.t = [torch.zeros((), device=p.device) for p in self.params]
+        self.t = [torch.zeros(()) for _ in self.params]   # step counts stay on the CPU (capturable=False)
 
     @torch.no_grad()
     def step(self) -> None:
@@ -37,7 +37,8 @@ def train(model: UNet, data, cfg: DemoConfig, batch: int, lr: float, w0: float, 
           offset: int, name: str) -> None:
     """``steps`` Adam steps on eq. 1 with w(x) = w_c(x) + w0 * term(x); the lr held for a third, then a half cosine."""
     images, masks, w_class, term = data
-    images, masks, weights = (t.to(cfg.device) for t in (images, masks, w_class + w0 * term))   # eq. 2
+    weights = w_class + w0 * term if w0 else w_class                                             # eq. 2
+    images, masks, weights = (t.to(cfg.device) for t in (images, masks, weights))
     opt = Adam(model.parameters(), lr=lr)
     g = torch.Generator().manual_seed(cfg.seed)          # both networks see the same batches
     for step in range(1, cfg.steps + 1):
