@@ -2,19 +2,21 @@
 
 Every sentence follows one template (``?``: present with probability 1/2)::
 
-    [CLS] det adj? NOUN_subj prep det adj? NOUN_attr adv? VERB (det NOUN_obj)? [SEP]
+    [CLS] adj? NOUN_subj (prep det NOUN_attr)? adv? VERB [SEP]       (the attractor's adj? sits before it)
 
-Nouns and verbs are singular or plural, and the verb agrees with the *subject*, the first noun;
-the attractor noun between them has an independent random number, so the nearest noun is a
-coin flip. Number is carried only by which word is used (20 singular and 20 plural nouns, 16 of
-each verb), never by a determiner or an ending, so a model knows a word's number only if it has
-learned it. The unlabelled corpus is plentiful: a masked LM can learn every word's number from
-agreement alone, since a masked verb is predictable only from the first noun's number.
+Nouns and verbs are singular or plural, and the verb agrees with the *subject*, the first noun.
+The attractor noun in the prepositional phrase has an independent random number, so the nearest
+noun is a coin flip; its determiner agrees with it. Number is carried only by which word is used
+(8 singular and 8 plural nouns, 6 of each verb, 2 of each determiner), never by an ending, so a
+model knows a word's number only if it has learned it. The unlabelled corpus is unlimited, and a
+masked LM can learn every word's number from it: nouns locally from their determiners, verbs from
+the subject across the phrase.
 
 The labelled task (CoLA-like acceptability): half the sentences have their verb swapped for one
 of the other number. The label, "agrees", is the XOR of the subject's and the verb's number, so
-it needs both the words' latent number and word order (which noun is the subject). No linear
-model of unigram or bigram counts can express it: the subject and verb are never adjacent.
+it needs both the words' latent number and word order (which noun is the subject). A linear
+model of unigram and bigram counts cannot express an XOR; it can only memorise particular
+(noun, verb) bigrams, where the two happen to be adjacent (no phrase, no adverb: 1 in 4).
 """
 
 from __future__ import annotations
@@ -50,16 +52,14 @@ def words() -> list[str]:
     return names
 
 
-def _draw(cls: str, n: int, gen: torch.Generator, words: int | None = None) -> Tensor:
-    """n ids of class ``cls``; only its first ``words`` ids if given (the smaller ``--quick`` language)."""
+def _draw(cls: str, n: int, gen: torch.Generator) -> Tensor:
     lo, hi = CLASSES[cls]
-    return torch.randint(lo, hi if words is None else min(hi, lo + words), (n,), generator=gen)
+    return torch.randint(lo, hi, (n,), generator=gen)
 
 
-def _numbered(kind: str, plural: Tensor, gen: torch.Generator, words: int | None = None) -> Tensor:
+def _numbered(kind: str, plural: Tensor, gen: torch.Generator) -> Tensor:
     """A noun, verb or determiner of the given number for each row (plural: bool)."""
-    n = len(plural)
-    return torch.where(plural, _draw(f"{kind}_pl", n, gen, words), _draw(f"{kind}_sg", n, gen, words))
+    return torch.where(plural, _draw(f"{kind}_pl", len(plural), gen), _draw(f"{kind}_sg", len(plural), gen))
 
 
 @dataclass(frozen=True)
@@ -69,19 +69,17 @@ class Sentences:
     subject_plural: Tensor
 
 
-def generate(n: int, gen: torch.Generator, words: int | None = None) -> Sentences:
-    """n grammatical sentences: slots filled column by column, absent optional slots squeezed out.
-
-    ``words``: use only the first ``words`` ids of every class (same template, smaller lexicon)."""
+def generate(n: int, gen: torch.Generator) -> Sentences:
+    """n grammatical sentences: slots filled column by column, absent optional slots squeezed out."""
     n_subj, n_attr = (torch.rand(n, generator=gen) < 0.5 for _ in range(2))
     present = torch.rand(n, 4, generator=gen) < 0.5          # adj, prepositional phrase, adj, adv
     ones = torch.ones(n, dtype=torch.bool)
     slots = [  # (tokens, present)
         (torch.full((n,), CLS), ones),
-        (_draw("adj", n, gen, words), present[:, 0]), (_numbered("noun", n_subj, gen, words), ones),
-        (_draw("prep", n, gen, words), present[:, 1]), (_numbered("det", n_attr, gen, words), present[:, 1]),
-        (_draw("adj", n, gen, words), present[:, 1] & present[:, 2]), (_numbered("noun", n_attr, gen, words), present[:, 1]),
-        (_draw("adv", n, gen, words), present[:, 3]), (_numbered("verb", n_subj, gen, words), ones),
+        (_draw("adj", n, gen), present[:, 0]), (_numbered("noun", n_subj, gen), ones),
+        (_draw("prep", n, gen), present[:, 1]), (_numbered("det", n_attr, gen), present[:, 1]),
+        (_draw("adj", n, gen), present[:, 1] & present[:, 2]), (_numbered("noun", n_attr, gen), present[:, 1]),
+        (_draw("adv", n, gen), present[:, 3]), (_numbered("verb", n_subj, gen), ones),
         (torch.full((n,), SEP), ones),
     ]
     tok = torch.stack([t for t, _ in slots], 1)
@@ -113,12 +111,12 @@ class Labelled:
     labels: Tensor   # 1: the verb agrees with the subject, 0: it does not
 
 
-def acceptability(n: int, gen: torch.Generator, words: int | None = None) -> Labelled:
+def acceptability(n: int, gen: torch.Generator) -> Labelled:
     """n sentences, half (at random) with the verb replaced by a random verb of the other number."""
-    s = generate(n, gen, words)
+    s = generate(n, gen)
     agrees = torch.rand(n, generator=gen) < 0.5
     rows = torch.arange(n)
-    swapped = _numbered("verb", ~s.subject_plural, gen, words)
+    swapped = _numbered("verb", ~s.subject_plural, gen)
     tokens = s.tokens.clone()
     tokens[rows, s.verb_pos] = torch.where(agrees, tokens[rows, s.verb_pos], swapped)
     return Labelled(tokens, agrees.long())

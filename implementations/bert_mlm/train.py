@@ -30,13 +30,13 @@ def warmup_linear(step: int, total: int, warmup_share: float = 0.1) -> float:
 
 
 def pretrain(model: Bert, steps: int, batch: int, lr: float, gen: torch.Generator,
-             on_step: Callable[[int, float], None] | None = None, words: int | None = None) -> None:
-    """Masked-LM pre-training on freshly generated sentences (``words``: the lexicon, see ``data.generate``)."""
+             on_step: Callable[[int, float], None] | None = None) -> None:
+    """Masked-LM pre-training on freshly generated sentences."""
     device = next(model.parameters()).device
     opt = Adam(model.parameters_for("pretrain"), lr=lr)
     model.train()
     for step in range(steps):
-        tokens = data.generate(batch, gen, words).tokens.to(device)
+        tokens = data.generate(batch, gen).tokens.to(device)
         corrupted, labels = mask_tokens(tokens, len(data.SPECIALS), data.VOCAB_SIZE, data.MASK, gen)
         loss = model.mlm_loss(corrupted, labels)
         loss.backward()
