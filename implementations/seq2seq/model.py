@@ -45,7 +45,11 @@ def masked_cross_entropy(logits: Tensor, targets: Tensor) -> Tensor:
 
 
 class Seq2Seq(nn.Module):
-    """``layers`` LSTM layers each side; weights drawn from U(-0.08, 0.08) as in Sec. 3.4."""
+    """``layers`` LSTM layers each side, with their own weights.
+
+    Every weight is drawn from U(-init_bound, init_bound), 0.08 in Sec. 3.4; ``init_bound=None`` keeps
+    PyTorch's defaults, which the small demo needs to learn within its budget.
+    """
 
     def __init__(self, src_vocab: int, tgt_vocab: int, embed: int, hidden: int, layers: int = 2,
                  init_bound: float | None = 0.08) -> None:
@@ -56,8 +60,9 @@ class Seq2Seq(nn.Module):
         self.encoder = nn.ModuleList(LSTMCell(n, hidden, init_bound=init_bound) for n in sizes)
         self.decoder = nn.ModuleList(LSTMCell(n, hidden, init_bound=init_bound) for n in sizes)
         self.out = nn.Linear(hidden, tgt_vocab)
-        for p in () if init_bound is None else (*self.src_embed.parameters(), *self.tgt_embed.parameters(), *self.out.parameters()):
-            nn.init.uniform_(p, -init_bound, init_bound)
+        if init_bound is not None:   # the cells drew theirs already
+            for p in (*self.src_embed.parameters(), *self.tgt_embed.parameters(), *self.out.parameters()):
+                nn.init.uniform_(p, -init_bound, init_bound)
 
     def encode(self, src: Tensor) -> list[LSTMState]:
         """v: the final (h, c) of every encoder layer; each row's own last real step (pads hold the state)."""
