@@ -5,8 +5,8 @@ the label separates touching objects by a line of background (the paper's
 Fig. 3): a pixel of an object that is 8-adjacent to a later-drawn object
 becomes background. The line is dark in the image too, as a cell membrane
 is, but thin, and partly buried in correlated noise and a slow illumination
-field, so a global threshold cannot find it. Each scene is drawn on the
-network's whole input tile; the label covers the centre tile the unpadded
+field, so a global threshold cannot find it. Each scene fills the network's
+whole input tile; the demo crops its label to the centre tile the unpadded
 network predicts (the overlap-tile idea, Fig. 2).
 """
 
