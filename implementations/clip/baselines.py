@@ -37,17 +37,17 @@ def fit_logistic_regression(x: Tensor, y: Tensor, classes: int, l2: float, steps
 
 
 def linear_probe(train_x: Tensor, train_y: Tensor, valid_x: Tensor, valid_y: Tensor,
-                 classes: int) -> tuple[nn.Module, float]:
+                 classes: int, steps: int = 300) -> tuple[nn.Module, float]:
     """Standardise the features, pick the L2 strength on validation, refit on train + validation."""
     mean, std = train_x.mean(0), train_x.std(0) + 1e-6
     scores = {}
     for l2 in PROBE_L2:
-        head = fit_logistic_regression((train_x - mean) / std, train_y, classes, l2)
+        head = fit_logistic_regression((train_x - mean) / std, train_y, classes, l2, steps)
         with torch.no_grad():
             scores[l2] = (head((valid_x - mean) / std).argmax(1) == valid_y).double().mean().item()
     l2 = max(scores, key=scores.get)
     head = fit_logistic_regression((torch.cat([train_x, valid_x]) - mean) / std, torch.cat([train_y, valid_y]),
-                                   classes, l2)
+                                   classes, l2, steps)
     return nn.Sequential(Standardise(mean, std), head), l2
 
 

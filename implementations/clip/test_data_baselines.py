@@ -75,10 +75,10 @@ def test_logistic_regression_fits_a_separable_problem_and_the_probe_validates_l2
     centres = torch.tensor([[3.0, 0.0], [0.0, 3.0], [-3.0, -3.0]])
     y = torch.arange(3).repeat(30)
     x = centres[y] + 0.5 * torch.randn(90, 2, generator=g)
-    head = baselines.fit_logistic_regression(x, y, 3, l2=1e-4)
+    head = baselines.fit_logistic_regression(x, y, 3, l2=1e-4, steps=30)
     with torch.no_grad():
         assert (head(x).argmax(1) == y).all()
-    probe, l2 = baselines.linear_probe(x[:60], y[:60], x[60:], y[60:], 3)
+    probe, l2 = baselines.linear_probe(x[:60], y[:60], x[60:], y[60:], 3, steps=30)
     assert l2 in baselines.PROBE_L2
     with torch.no_grad():
         assert (probe(x).argmax(1) == y).all()
