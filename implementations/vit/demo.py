@@ -37,7 +37,7 @@ LR = {("ViT", "small"): 1e-2, ("ViT", "large"): 3e-3, ("CNN", "small"): 2e-2, ("
 # Claim: CNN - ViT >= SMALL_GAP on the small set, and the gap is at least SHRINK smaller on the large one.
 # The first threshold for the large set, a gap <= 3 points, held on 3 of 5 seeds only (README); not claimed.
 SMALL_GAP, SHRINK = 0.05, 0.02
-QUICK_SHRINK = 0.01  # --quick, 200 steps: the ViT is far from trained on 1437 images
+QUICK_SHRINK = 0.01  # --quick, 300 steps: the ViT is far from trained on 1437 images (83-94%)
 
 
 def make(name: str) -> torch.nn.Module:
@@ -72,6 +72,8 @@ def run(cfg: DemoConfig, report: Reporter) -> Claim:
     small = acc["CNN, small"] - acc["ViT, small"]
     large = acc["CNN, large"] - acc["ViT, large"]
     need = QUICK_SHRINK if cfg.quick else SHRINK
+    # A model that broke on the large set would fake a shrinking gap: both must gain from the extra data.
+    both_gain = all(acc[f"{m}, large"] > acc[f"{m}, small"] for m in ("ViT", "CNN"))
     ratios = [(1 - acc[f"ViT, {r}"]) / max(1 - acc[f"CNN, {r}"], 1e-9) for r in ("small", "large")]
     report.say(f"error rate ViT / CNN: {ratios[0]:.1f}x on the small set, {ratios[1]:.1f}x on the large one")
     return Claim(
@@ -79,10 +81,11 @@ def run(cfg: DemoConfig, report: Reporter) -> Claim:
               f"steps: {100 * small:+.1f} points with {len(regimes['small'][1])} training images (need >= "
               f"{100 * SMALL_GAP:.0f}), {100 * large:+.1f} with {len(y_pool)}: the gap shrinks by "
               f"{100 * (small - large):.1f} (need >= {100 * need:.0f}); ViT {acc['ViT, small']:.1%} -> "
-              f"{acc['ViT, large']:.1%}, CNN {acc['CNN, small']:.1%} -> {acc['CNN, large']:.1%}"),
+              f"{acc['ViT, large']:.1%}, CNN {acc['CNN, small']:.1%} -> {acc['CNN, large']:.1%}"
+              f"{'' if both_gain else ' (a model got worse with more data: not a valid contest)'}"),
         measured=small - large,
         threshold=need,
-        reproduced=small >= SMALL_GAP and small - large >= need,
+        reproduced=both_gain and small >= SMALL_GAP and small - large >= need,
     )
 
 

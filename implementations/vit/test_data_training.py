@@ -56,7 +56,7 @@ def test_one_training_step_is_one_adamw_step_on_the_first_batch():
     ref.load_state_dict(net.state_dict())
     x, y = torch.rand(6, 1, 8, 8), torch.arange(6)
     train(net, x, y, steps=1, batch=4, lr=0.01, weight_decay=0.1, generator=torch.Generator().manual_seed(5),
-          warmup_fraction=2.0)  # warm-up over 2 steps: step 1 runs at half the rate
+          warmup=2)  # step 1 of a 2-step warm-up runs at half the rate
     idx = torch.randperm(6, generator=torch.Generator().manual_seed(5))[:4]
     F.cross_entropy(ref(x[idx]), y[idx]).backward()
     lr = 0.01 * 0.5
