@@ -65,12 +65,8 @@ def run(cfg: DemoConfig, report: Reporter) -> Claim:
 
     acc, first = {}, cfg.steps
     for name, lam in arms.items():
-        if name == "scratch":
-            net = GPT(model_cfg)
-            net.load_state_dict(scratch_init)
-        else:
-            net = GPT(model_cfg)
-            net.load_state_dict(model.state_dict())
+        net = GPT(model_cfg)  # scratch: the pretrained model's own random init, before pretraining
+        net.load_state_dict(scratch_init if name == "scratch" else model.state_dict())
         net.to(cfg.device)
         torch.manual_seed(cfg.seed + 1)  # the same dropout masks and batches for every arm
         fg = torch.Generator().manual_seed(cfg.seed + 1)
