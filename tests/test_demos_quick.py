@@ -1,30 +1,37 @@
 """Every implementation's demo, run as users and the runner run it, in --quick mode.
 
 This is the contract test: exit code 0, a claim line ending REPRODUCED, and a
-well-formed protocol stream (start, progress, claim, end) when asked for.
+well-formed protocol stream (start, progress, claim, end) when asked for. Each
+demo runs in its own process, started as ``python -m`` starts it, by a launcher
+that imported torch once (``demo_launcher``); the TUI runner's tests start
+demos as plain subprocesses.
 """
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
 import pytest
 
+from tests.demo_launcher import DemoLauncher
 from tracker.demo_protocol import parse_line
 from tracker.impl_meta import discover
 
 IMPLEMENTATIONS = sorted(discover())
 
 
+@pytest.fixture(scope="module")
+def launcher(tmp_path_factory):
+    started = DemoLauncher(tmp_path_factory.mktemp("demo-output"))
+    yield started
+    started.close()
+
+
 @pytest.mark.parametrize("slug", IMPLEMENTATIONS)
-def test_quick_demo_reproduces_claim_and_speaks_protocol(slug: str) -> None:
-    env = dict(os.environ, TRACKER_PROTOCOL="1", PYTHONUNBUFFERED="1")
-    proc = subprocess.run(
-        [sys.executable, "-m", f"implementations.{slug}.demo", "--quick", "--device", "cpu", "--seed", "0"],
-        capture_output=True, text=True, timeout=120, env=env,
-    )
+def test_quick_demo_reproduces_claim_and_speaks_protocol(slug: str, launcher: DemoLauncher) -> None:
+    proc = launcher.run(f"implementations.{slug}.demo", ["--quick", "--device", "cpu", "--seed", "0"],
+                        env={"TRACKER_PROTOCOL": "1", "PYTHONUNBUFFERED": "1"}, timeout=120)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     events = [e for e in map(parse_line, proc.stdout.splitlines()) if e]
     kinds = [e.kind for e in events]
