@@ -40,12 +40,11 @@ class Setup:
 SETUPS = {
     False: Setup(size=32, layers=2, window=2, train_lengths=(3, 12), long_lengths=(10, 12), batch=64, lr=1e-2,
                  n_test=400, match_points=2.0, beat_points=20.0),
-    True: Setup(size=32, layers=2, window=2, train_lengths=(3, 8), long_lengths=(7, 8), batch=64, lr=2e-2,
+    True: Setup(size=32, layers=2, window=2, train_lengths=(2, 6), long_lengths=(5, 6), batch=64, lr=2e-2,
                 n_test=200, match_points=10.0, beat_points=10.0),
 }
 # name -> (attention, reverse the source): the baseline reads the source reversed, the paper's "reverse"
-MODELS = {"global": ("global", False), "local-p": ("local-p", False), "local-m": ("local-m", False),
-          "no attention": ("none", True)}
+MODELS = {"global": ("global", False), "local-p": ("local-p", False), "no attention": ("none", True)}
 N_WORDS, N_TARGETS = 12, 16
 
 
@@ -78,8 +77,7 @@ def run(cfg: DemoConfig, report: Reporter) -> Claim:
     task = MonotoneTask(N_WORDS, N_TARGETS, torch.Generator().manual_seed(cfg.seed))
     test_gen = torch.Generator().manual_seed(10_000 + cfg.seed)  # a stream the training draws never touch
     src_test, _, tgt_test = task.sample(test_gen, s.n_test, s.long_lengths)
-    train_gen = torch.Generator().manual_seed(cfg.seed)
-    names = [n for n in MODELS if not (cfg.quick and n == "local-m")]  # local-m is outside the claim
+    names = list(MODELS)  # local-m (model.py) is left out: a fourth model would not fit the CPU budget
     report.start(total=len(names) * cfg.steps, series=names)
     results = {}
     for index, name in enumerate(names):
@@ -87,6 +85,7 @@ def run(cfg: DemoConfig, report: Reporter) -> Claim:
         torch.manual_seed(cfg.seed)
         model = LuongNMT(LuongConfig(task.src_vocab, task.tgt_vocab, size=s.size, layers=s.layers,
                                      attention=attention, window=s.window, reverse_source=reverse)).to(cfg.device)
+        train_gen = torch.Generator().manual_seed(cfg.seed)  # every model sees the same batches
         train(model, task, s, cfg, train_gen, report, index * cfg.steps + 1, name)
         model.eval()
         pred, align = model.greedy_decode(src_test.to(cfg.device), max_len=tgt_test.size(1) + 2)
