@@ -1,36 +1,16 @@
-"""The training loop both networks share, and the Adam update it uses."""
+"""The training loop both networks share."""
 
 from __future__ import annotations
 
 import torch
-from torch.optim.adam import adam
 
 from implementations._common.demo import DemoConfig
 from implementations._common.schedules import cosine_after_hold
+from implementations.adam.optim import Adam  # written out: torch.optim would import torch._dynamo (~3 CPU-s)
 from tracker.demo_protocol import Reporter
 
 from .loss import weighted_cross_entropy
 from .model import UNet
-
-
-class Adam:
-    """PyTorch's own Adam update (``torch.optim.adam.adam``) without building a ``torch.optim.Optimizer``,
-    which imports torch._dynamo: about 3 CPU-seconds, most of a --quick run's budget."""
-
-    def __init__(self, params, lr: float) -> None:
-        self.params, self.lr = list(params), lr
-        self.m = [torch.zeros_like(p) for p in self.params]
-        self.v = [torch.zeros_like(p) for p in self.params]
-        self.t = [torch.zeros(()) for _ in self.params]   # step counts stay on the CPU (capturable=False)
-
-    @torch.no_grad()
-    def step(self) -> None:
-        grads = [p.grad for p in self.params]
-        adam(self.params, grads, self.m, self.v, [], self.t, foreach=False, capturable=False, differentiable=False,
-             fused=None, grad_scale=None, found_inf=None, has_complex=False, amsgrad=False, beta1=0.9,
-             beta2=0.999, lr=self.lr, weight_decay=0.0, eps=1e-8, maximize=False)
-        for p in self.params:
-            p.grad = None
 
 
 def train(model: UNet, data, cfg: DemoConfig, batch: int, lr: float, w0: float, report: Reporter,
