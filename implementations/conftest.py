@@ -1,7 +1,9 @@
 """Shared set-up for the implementations' tests.
 
 Their tensors are tiny and ``make test`` runs one xdist worker per core: a
-second intra-op thread per worker only spins against the other worker.
+second intra-op thread per worker only spins against the other worker. A test
+module that compares with references in float64 throughout opts in with
+``pytestmark = pytest.mark.usefixtures("float64")``.
 """
 
 import pytest
@@ -14,3 +16,12 @@ def _one_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(threads)
+
+
+@pytest.fixture
+def float64():
+    """Every tensor the test makes defaults to float64, and the default is put back after it."""
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    yield
+    torch.set_default_dtype(previous)

@@ -14,6 +14,7 @@ from torch import nn
 from torch.testing import assert_close
 
 from implementations._common.params import count_parameters
+from implementations._common.reference import load_encoder_layer
 from implementations.bert_mlm.model import Bert, BertConfig
 
 CFG = BertConfig(vocab_size=13, d_model=8, n_heads=2, d_ff=12, n_layers=2, max_len=7, dropout=0.0)
@@ -37,13 +38,7 @@ def _reference(model: Bert) -> nn.TransformerEncoder:
     ref = nn.TransformerEncoder(layer, c.n_layers, enable_nested_tensor=False).eval()
     with torch.no_grad():
         for r, m in zip(ref.layers, model.layers):
-            r.self_attn.in_proj_weight.copy_(m.attn.in_proj.weight)
-            r.self_attn.in_proj_bias.copy_(m.attn.in_proj.bias)
-            r.self_attn.out_proj.load_state_dict(m.attn.out_proj.state_dict())
-            r.linear1.load_state_dict(m.ff1.state_dict())
-            r.linear2.load_state_dict(m.ff2.state_dict())
-            r.norm1.load_state_dict(m.norm1.state_dict())
-            r.norm2.load_state_dict(m.norm2.state_dict())
+            load_encoder_layer(r, m.attn, m.ff1, m.ff2, m.norm1, m.norm2)
     return ref
 
 

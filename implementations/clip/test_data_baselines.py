@@ -12,12 +12,7 @@ from . import baselines, data
 from .model import CLIPConfig
 
 
-@pytest.fixture(autouse=True)
-def float64():
-    previous = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)
-    yield
-    torch.set_default_dtype(previous)
+pytestmark = pytest.mark.usefixtures("float64")  # implementations/conftest.py
 
 
 def test_held_out_triples_are_new_combinations_of_seen_pairs():

@@ -10,6 +10,8 @@ import torch.nn.functional as F
 from torch import nn
 from torch.testing import assert_close
 
+from implementations._common.reference import load_attention, load_encoder_layer
+
 from . import data
 from .model import CLIP, CLIPConfig
 
@@ -17,12 +19,7 @@ CFG = CLIPConfig(vocab=11, context=7, eot_id=2, channels=(4, 6), image_heads=2, 
                  text_layers=2, embed_dim=5, image_size=8)
 
 
-@pytest.fixture(autouse=True)
-def float64():
-    previous = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)
-    yield
-    torch.set_default_dtype(previous)
+pytestmark = pytest.mark.usefixtures("float64")  # implementations/conftest.py
 
 
 def perturbed(model: nn.Module, seed: int) -> nn.Module:
@@ -53,13 +50,7 @@ def reference_text(model: CLIP) -> tuple[nn.ModuleList, nn.LayerNorm]:
         for _ in enc.blocks)
     with torch.no_grad():
         for ref, blk in zip(layers, enc.blocks):
-            ref.self_attn.in_proj_weight.copy_(blk.attn.in_proj.weight)
-            ref.self_attn.in_proj_bias.copy_(blk.attn.in_proj.bias)
-            ref.self_attn.out_proj.load_state_dict(blk.attn.out_proj.state_dict())
-            ref.linear1.load_state_dict(blk.up.state_dict())
-            ref.linear2.load_state_dict(blk.down.state_dict())
-            ref.norm1.load_state_dict(blk.ln_attn.state_dict())
-            ref.norm2.load_state_dict(blk.ln_mlp.state_dict())
+            load_encoder_layer(ref, blk.attn, blk.up, blk.down, blk.ln_attn, blk.ln_mlp)
     return layers, enc.ln_final
 
 
@@ -105,9 +96,7 @@ def test_image_encoder_matches_conv2d_and_multihead_attention_pooling():
     with torch.no_grad():
         convs[0].load_state_dict(enc.conv1.state_dict())
         convs[3].load_state_dict(enc.conv2.state_dict())
-        attn.in_proj_weight.copy_(enc.pool.attn.in_proj.weight)
-        attn.in_proj_bias.copy_(enc.pool.attn.in_proj.bias)
-        attn.out_proj.load_state_dict(enc.pool.attn.out_proj.state_dict())
+        load_attention(attn, enc.pool.attn)
     images = torch.randn(3, 3, CFG.image_size, CFG.image_size, generator=torch.Generator().manual_seed(8))
     grid = convs(images).flatten(2).transpose(1, 2)  # (n, HW, C)
     cells = torch.cat([grid.mean(1, keepdim=True), grid], dim=1) + enc.pool.position  # mean token first

@@ -13,12 +13,7 @@ from .model import (INIT_LOGIT_SCALE, class_embeddings, clipped_scale, contrasti
                     symmetric_contrastive_loss, zero_shot_predict)
 
 
-@pytest.fixture(autouse=True)
-def float64():
-    previous = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)
-    yield
-    torch.set_default_dtype(previous)
+pytestmark = pytest.mark.usefixtures("float64")  # implementations/conftest.py
 
 
 def ce(logits: list[float], target: int) -> float:

@@ -11,18 +11,15 @@ import torch.nn.functional as F
 from torch import nn
 from torch.testing import assert_close
 
+from implementations._common.reference import load_encoder_layer
+
 from .model import GPT, GPTConfig, lm_nll
 
 CFG = GPTConfig(vocab=11, context=7, d_model=8, n_layers=2, n_heads=2, d_ff=12, dropout=0.0)
 TOKENS = torch.tensor([[3, 1, 4, 1, 5, 9, 2], [6, 5, 3, 5, 8, 9, 7]])
 
 
-@pytest.fixture(autouse=True)
-def float64():
-    previous = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)
-    yield
-    torch.set_default_dtype(previous)
+pytestmark = pytest.mark.usefixtures("float64")  # implementations/conftest.py
 
 
 def _model(cfg: GPTConfig = CFG, seed: int = 0) -> GPT:
@@ -41,13 +38,7 @@ def _reference(model: GPT) -> nn.TransformerEncoder:
     ref = nn.TransformerEncoder(layer, c.n_layers, enable_nested_tensor=False)
     with torch.no_grad():
         for r, m in zip(ref.layers, model.blocks):
-            r.self_attn.in_proj_weight.copy_(m.attn.in_proj.weight)
-            r.self_attn.in_proj_bias.copy_(m.attn.in_proj.bias)
-            r.self_attn.out_proj.load_state_dict(m.attn.out_proj.state_dict())
-            r.linear1.load_state_dict(m.ff_in.state_dict())
-            r.linear2.load_state_dict(m.ff_out.state_dict())
-            r.norm1.load_state_dict(m.ln_attn.state_dict())
-            r.norm2.load_state_dict(m.ln_ff.state_dict())
+            load_encoder_layer(r, m.attn, m.ff_in, m.ff_out, m.ln_attn, m.ln_ff)
     return ref
 
 

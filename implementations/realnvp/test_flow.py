@@ -12,12 +12,7 @@ from .data import distance_to_moons, moons, on_moons
 from .flow import AffineCoupling, RealNVP, alternating_masks, standard_normal_log_prob
 
 
-@pytest.fixture(autouse=True)
-def float64():
-    previous = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)
-    yield
-    torch.set_default_dtype(previous)
+pytestmark = pytest.mark.usefixtures("float64")  # implementations/conftest.py
 
 
 def trained_looking_flow(seed: int = 0, layers: int = 4) -> RealNVP:

@@ -7,6 +7,7 @@ import torch
 from torch import nn
 from torch.testing import assert_close
 
+from implementations._common.reference import load_encoder_layer
 from implementations.scaling_laws.model import (
     LMConfig,
     TinyLM,
@@ -27,14 +28,7 @@ def _reference_lm(model: TinyLM) -> tuple[nn.ModuleList, nn.LayerNorm]:
     )
     with torch.no_grad():
         for ref, blk in zip(layers, model.blocks):
-            ref.self_attn.in_proj_weight.copy_(blk.attn.in_proj.weight)
-            ref.self_attn.in_proj_bias.copy_(blk.attn.in_proj.bias)
-            ref.self_attn.out_proj.weight.copy_(blk.attn.out_proj.weight)
-            ref.self_attn.out_proj.bias.copy_(blk.attn.out_proj.bias)
-            ref.linear1.load_state_dict(blk.ff.up.state_dict())
-            ref.linear2.load_state_dict(blk.ff.down.state_dict())
-            ref.norm1.load_state_dict(blk.ln_attn.state_dict())
-            ref.norm2.load_state_dict(blk.ln_ff.state_dict())
+            load_encoder_layer(ref, blk.attn, blk.ff.up, blk.ff.down, blk.ln_attn, blk.ln_ff)
     return layers, model.ln_final
 
 

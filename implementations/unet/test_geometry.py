@@ -10,12 +10,7 @@ from .geometry import center_crop, check_input_size, level_sizes, output_size, r
 from .model import UNet
 
 
-@pytest.fixture(autouse=True)
-def float64():
-    previous = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)
-    yield
-    torch.set_default_dtype(previous)
+pytestmark = pytest.mark.usefixtures("float64")  # implementations/conftest.py
 
 
 def feature_sizes(model: UNet, size: int) -> dict[str, list[int]]:

@@ -16,12 +16,7 @@ from .loss import class_balance, object_boundaries, weight_map, weighted_cross_e
 from .metrics import band, boundary, boundary_iou, iou
 
 
-@pytest.fixture(autouse=True)
-def float64():
-    previous = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)
-    yield
-    torch.set_default_dtype(previous)
+pytestmark = pytest.mark.usefixtures("float64")  # implementations/conftest.py
 
 
 def test_class_balance_by_hand():

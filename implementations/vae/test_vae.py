@@ -13,12 +13,7 @@ from .data import dequantised_digits
 from .model import VAE, diagonal_gaussian_log_prob, gaussian_kl
 
 
-@pytest.fixture(autouse=True)
-def float64():
-    previous = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)
-    yield
-    torch.set_default_dtype(previous)
+pytestmark = pytest.mark.usefixtures("float64")  # implementations/conftest.py
 
 
 def planted(d: int = 6, q: int = 2, n: int = 5, seed: int = 0):

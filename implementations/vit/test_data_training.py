@@ -17,12 +17,7 @@ from .model import SmallCNN
 from .training import lr_factor, train
 
 
-@pytest.fixture(autouse=True)
-def float64():
-    previous = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)
-    yield
-    torch.set_default_dtype(previous)
+pytestmark = pytest.mark.usefixtures("float64")  # implementations/conftest.py
 
 
 def test_the_splits_are_disjoint_and_cover_every_digit_once():

@@ -14,12 +14,7 @@ F64 = torch.float64
 CFG = ViTConfig(image_size=6, channels=2, patch=2, dim=8, depth=2, heads=2, mlp_dim=12, classes=5)
 
 
-@pytest.fixture(autouse=True)
-def float64():
-    previous = torch.get_default_dtype()
-    torch.set_default_dtype(F64)
-    yield
-    torch.set_default_dtype(previous)
+pytestmark = pytest.mark.usefixtures("float64")  # implementations/conftest.py
 
 
 def _vit(seed: int = 0) -> ViT:

@@ -8,6 +8,8 @@ import torch
 from torch import nn
 from torch.testing import assert_close
 
+from implementations._common.reference import load_encoder_layer
+
 from .model import SmallCNN, ViT, ViTConfig
 
 F64 = torch.float64
@@ -30,13 +32,7 @@ def _reference(vit: ViT) -> nn.TransformerEncoder:
     ref = nn.TransformerEncoder(layer, CFG.depth, norm=nn.LayerNorm(CFG.dim, dtype=F64), enable_nested_tensor=False)
     with torch.no_grad():
         for r, m in zip(ref.layers, vit.blocks, strict=True):
-            r.self_attn.in_proj_weight.copy_(m.attn.in_proj.weight)
-            r.self_attn.in_proj_bias.copy_(m.attn.in_proj.bias)
-            r.self_attn.out_proj.load_state_dict(m.attn.out_proj.state_dict())
-            r.linear1.load_state_dict(m.fc1.state_dict())
-            r.linear2.load_state_dict(m.fc2.state_dict())
-            r.norm1.load_state_dict(m.norm1.state_dict())
-            r.norm2.load_state_dict(m.norm2.state_dict())
+            load_encoder_layer(r, m.attn, m.fc1, m.fc2, m.norm1, m.norm2)
         ref.norm.load_state_dict(vit.norm.state_dict())
     return ref
 
