@@ -19,7 +19,7 @@ run: $(STAMP)
 	$(BIN)/tracker
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 3 --dist worksteal -q
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run $(BENCH)

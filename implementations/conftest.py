@@ -1,6 +1,6 @@
 """Shared set-up for the implementations' tests.
 
-Their tensors are tiny and ``make test`` runs one xdist worker per core: a
+Their tensors are tiny and ``make test`` runs more xdist workers than cores: a
 second intra-op thread per worker only spins against the other worker. A test
 module that compares with references in float64 throughout opts in with
 ``pytestmark = pytest.mark.usefixtures("float64")``.
